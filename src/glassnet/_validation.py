@@ -1,0 +1,107 @@
+"""Input checks that fail early, with one-line messages naming what was expected."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def check_dtype(dtype, *, name: str = "dtype") -> np.dtype:
+    """Return ``dtype`` as a NumPy dtype, or raise if it is not float32/float64."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved not in FLOAT_DTYPES:
+        raise ValueError(f"{name} must be 'float32' or 'float64', got {dtype!r}")
+    return resolved
+
+
+def check_positive_int(value, *, name: str) -> int:
+    """Return ``value`` if it is a positive integer (bools excluded), else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def check_array(
+    array,
+    *,
+    name: str = "X",
+    dtype=np.float64,
+    ndim: int = 2,
+    n_columns: int | None = None,
+    finite: bool = True,
+) -> np.ndarray:
+    """Return ``array`` as a C-contiguous array of ``dtype``, or raise a one-line error.
+
+    Parameters
+    ----------
+    array : array-like
+        What the user passed.
+    name : str, default="X"
+        The argument's name, used in error messages.
+    dtype : numpy dtype, default=float64
+        The dtype to convert to (no copy when it already matches).
+    ndim : {1, 2}, default=2
+        The required number of dimensions.
+    n_columns : int or None, default=None
+        The required number of columns (``ndim=2`` only).
+    finite : bool, default=True
+        Reject NaN and infinity.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,) or (n_samples, n_columns)
+
+    Raises
+    ------
+    ValueError
+        If the values are not numbers, the shape is wrong, the array is empty, or
+        (with ``finite``) it holds NaN or infinity.
+    """
+    shape_text = "(n_samples,)" if ndim == 1 else "(n_samples, n_features)"
+    try:
+        raw = np.asarray(array)
+    except (TypeError, ValueError) as error:  # ragged nested lists
+        raise ValueError(
+            f"{name} must be a rectangular {ndim}-D array of numbers: {error}"
+        ) from None
+    if raw.dtype.kind not in "biuf":
+        try:
+            raw = raw.astype(dtype)
+        except (TypeError, ValueError):
+            example = next(iter(raw.ravel()), None) if raw.size else None
+            raise ValueError(
+                f"{name} must contain only numbers, got dtype {raw.dtype}"
+                f" (for example {example!r}); encode text as numbers first"
+            ) from None
+    if raw.ndim != ndim:
+        raise ValueError(
+            f"{name} must be a {ndim}-D array of shape {shape_text},"
+            f" got shape {raw.shape}"
+        )
+    if raw.shape[0] == 0:
+        raise ValueError(
+            f"{name} is empty (shape {raw.shape}); pass at least one sample"
+        )
+    if n_columns is not None and raw.shape[1] != n_columns:
+        raise ValueError(
+            f"{name} has {raw.shape[1]} columns but {n_columns} are expected;"
+            " pass the same columns the network was built for"
+        )
+    result = np.ascontiguousarray(raw, dtype=dtype)
+    if finite and not np.isfinite(result).all():
+        bad = np.argwhere(~np.isfinite(result))
+        count = len(bad)
+        where = f"row {bad[0][0]}" + (
+            f", column {bad[0][1]}" if result.ndim == 2 else ""
+        )
+        raise ValueError(
+            f"{name} contains {count} NaN or infinite value(s), the first at {where};"
+            " remove or impute them before training"
+        )
+    return result

@@ -1,0 +1,430 @@
+"""``Network``: an ordered stack of layers with a loss and an optimizer.
+
+The network keeps every parameter in one flat buffer per network (and every
+gradient in another), with each layer's ``params``/``grads`` entries as views
+into them: backward passes write gradients in place and the optimizer updates
+them in place, so a training step allocates no parameter-sized arrays.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from . import losses, optimizers, training
+from ._validation import check_array, check_dtype
+from .layers import Dense, Layer
+
+
+class Network:
+    """A feed-forward neural network: ``layers`` applied in order.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        For example ``[Dense(3, 4, "sigmoid"), Dense(4, 1, "sigmoid")]``; each
+        layer's ``n_inputs`` must equal the previous layer's ``n_units``.
+    loss : str or Loss, default="mse"
+        ``"mse"``, ``"half_squared_error"``, ``"binary_crossentropy"``,
+        ``"categorical_crossentropy"`` or a :class:`~glassnet.losses.Loss`.
+    optimizer : str or Optimizer, default="sgd"
+        ``"sgd"``, ``"adam"`` or an :class:`~glassnet.optimizers.Optimizer`
+        (for example ``SGD(learning_rate=0.5, momentum=0.9)``).
+    dtype : {"float64", "float32"} or None, default=None
+        Floating-point type of parameters and computations; None keeps the
+        layers' own (float64 unless they were built otherwise).
+    seed : int or None, default=None
+        If given, every layer's weights are drawn again, in order, from
+        ``np.random.default_rng(seed)``, which then also shuffles the batches:
+        the same seed gives bit-identical weights and predictions.
+
+    Attributes
+    ----------
+    layers : list of Layer
+    loss : Loss
+    optimizer : Optimizer
+    dtype : numpy.dtype
+    rng : numpy.random.Generator
+        Shuffles mini-batches.
+    history : History or None
+        The record of the last ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from glassnet import Dense, Network
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    >>> y = np.array([0, 1, 1, 0])
+    >>> net = Network([Dense(2, 8, "tanh"), Dense(8, 1, "sigmoid")],
+    ...               loss="binary_crossentropy", optimizer="adam", seed=0)
+    >>> history = net.fit(X, y, epochs=2000)
+    >>> net.predict(X).ravel()
+    array([0, 1, 1, 0])
+    """
+
+    def __init__(
+        self,
+        layers,
+        loss="mse",
+        optimizer="sgd",
+        *,
+        dtype=None,
+        seed: int | None = None,
+    ) -> None:
+        layers = list(layers) if not isinstance(layers, Layer) else [layers]
+        if not layers:
+            raise ValueError(
+                "Network: layers must be a non-empty list such as [Dense(3, 1)]"
+            )
+        for index, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise ValueError(
+                    f"Network: layers[{index}] must be a Layer such as Dense(3, 4),"
+                    f" got {layer!r}"
+                )
+        dense = [layer for layer in layers if isinstance(layer, Dense)]
+        if not dense:
+            raise ValueError("Network: layers must contain at least one Dense layer")
+        for below, above in itertools.pairwise(dense):
+            if below.n_units != above.n_inputs:
+                raise ValueError(
+                    f"Network: {above!r} expects {above.n_inputs} inputs but the layer"
+                    f" below it, {below!r}, has {below.n_units} units"
+                )
+        self.layers = layers
+        self.n_inputs = dense[0].n_inputs
+        self.n_outputs = dense[-1].n_units
+        self.loss = losses.get(loss)
+        self.optimizer = optimizers.get(optimizer)
+        if dtype is None:
+            dtype = next(iter(dense[0].params.values())).dtype
+        self.dtype = check_dtype(dtype, name="Network: dtype")
+        for layer in layers:
+            if any(value.dtype != self.dtype for value in layer.params.values()):
+                layer.set_dtype(self.dtype)
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        if seed is not None:
+            for layer in layers:
+                layer.initialize(self.rng)
+        last = layers[-1]
+        self._fused = isinstance(last, Dense) and self.loss.fuses_with(last.activation)
+        # Layers below the last, top down, and whether each must return dL/dinputs:
+        # the first layer's would be dL/dX, which training never needs.
+        self._backward_plan = [
+            (layer, index > 0)
+            for index, layer in reversed(list(enumerate(layers[:-1])))
+        ]
+        self._pack_parameters()
+        self.history: training.History | None = None
+        self.stop_training = False
+        self._targets: np.ndarray | None = None
+        self._last_loss: float | None = None
+
+    def _pack_parameters(self) -> None:
+        """Move every parameter and gradient into one flat buffer each, as views."""
+        entries = [
+            (f"layers.{index}.{key}", layer, key)
+            for index, layer in enumerate(self.layers)
+            for key in layer.params
+        ]
+        total = sum(layer.params[key].size for _, layer, key in entries)
+        self._param_buffer = np.empty(total, dtype=self.dtype)
+        self._grad_buffer = np.zeros(total, dtype=self.dtype)
+        self._params: dict[str, np.ndarray] = {}
+        self._grads: dict[str, np.ndarray] = {}
+        offset = 0
+        for name, layer, key in entries:
+            shape = layer.params[key].shape
+            size = layer.params[key].size
+            param = self._param_buffer[offset : offset + size].reshape(shape)
+            param[...] = layer.params[key]
+            layer.params[key] = self._params[name] = param
+            grad = self._grad_buffer[offset : offset + size].reshape(shape)
+            layer.grads[key] = self._grads[name] = grad
+            offset += size
+
+    # -- inspection -----------------------------------------------------------
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable numbers (weights and biases)."""
+        return self._param_buffer.size
+
+    def named_parameters(self) -> dict[str, np.ndarray]:
+        """Return every parameter by dotted name, such as ``"layers.0.weights"``.
+
+        The arrays are the network's own (views): changing them changes the network.
+        """
+        return dict(self._params)
+
+    def named_gradients(self) -> dict[str, np.ndarray]:
+        """Return dL/dparameter of the last backward pass, by the same names."""
+        return dict(self._grads)
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Return a copy of every parameter by name (a snapshot for later)."""
+        return {name: value.copy() for name, value in self._params.items()}
+
+    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
+        """Copy parameters from ``state`` (as made by ``state_dict``) into the network.
+
+        Raises
+        ------
+        ValueError
+            If a name is missing or unexpected, or a shape differs.
+        """
+        missing = sorted(set(self._params) - set(state))
+        unexpected = sorted(set(state) - set(self._params))
+        if missing or unexpected:
+            raise ValueError(
+                f"state does not fit this network: missing {missing},"
+                f" unexpected {unexpected}"
+            )
+        for name, param in self._params.items():
+            value = np.asarray(state[name])
+            if value.shape != param.shape:
+                raise ValueError(
+                    f"state[{name!r}] has shape {value.shape},"
+                    f" the network's has {param.shape}"
+                )
+            param[...] = value
+
+    def intermediates(self) -> dict[str, np.ndarray | float]:
+        """Return every array of the last training step under the tutorials' names.
+
+        After :meth:`train_step` or :meth:`fit`, for a network of L layers:
+
+        - ``"l0"`` the inputs, ``"l1"`` ... ``"lL"`` each layer's outputs (the
+          forward pass *before* the step's update, as the tutorials print them);
+        - ``"lL_error"``: ``y - lL``, how much the network missed;
+        - ``"lk_delta"``: minus dL/dz_k, the tutorials' delta (for their loss,
+          half the sum of squares, ``lL_delta = lL_error * lL * (1 - lL)``);
+        - ``"lk_error"`` for k < L: minus dL/dl_k, the error sent back to layer
+          k, ``l(k+1)_delta @ syn(k).T``;
+        - ``"syn0"`` ... the weights *after* the update, ``"syn0_grad"`` ... their
+          gradients, and ``"b0"``, ``"b0_grad"`` ... for biases;
+        - ``"loss"``: the step's loss.
+
+        Returns
+        -------
+        dict of str to ndarray or float
+
+        Raises
+        ------
+        RuntimeError
+            If the network has not taken a training step yet.
+        """
+        if self._targets is None:
+            raise RuntimeError(
+                "no training step yet: call train_step(X, y) or fit first"
+            )
+        values: dict[str, np.ndarray | float] = {"l0": self.layers[0].inputs}
+        depth = len(self.layers)
+        for index, layer in enumerate(self.layers):
+            values[f"l{index + 1}"] = layer.outputs
+        targets = self._targets
+        if targets.ndim == 1:  # class labels: compare with one-hot rows
+            targets = np.eye(self.n_outputs, dtype=self.dtype)[targets]
+        values[f"l{depth}_error"] = targets - self.layers[-1].outputs
+        for index in range(depth, 0, -1):
+            layer = self.layers[index - 1]
+            if index < depth and getattr(layer, "grad_outputs", None) is not None:
+                values[f"l{index}_error"] = -layer.grad_outputs
+            if getattr(layer, "grad_preactivations", None) is not None:
+                values[f"l{index}_delta"] = -layer.grad_preactivations
+        for index, layer in enumerate(self.layers):
+            if "weights" in layer.params:
+                values[f"syn{index}"] = layer.params["weights"]
+                values[f"syn{index}_grad"] = layer.grads["weights"]
+            if "biases" in layer.params:
+                values[f"b{index}"] = layer.params["biases"]
+                values[f"b{index}_grad"] = layer.grads["biases"]
+        values["loss"] = self._last_loss
+        return values
+
+    # -- computation ----------------------------------------------------------
+
+    def forward(self, X) -> np.ndarray:
+        """Run the forward pass and return the last layer's outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+        """
+        X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
+        return self._forward(X, training=False)
+
+    def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
+        outputs = X
+        for layer in self.layers:
+            outputs = layer.forward(outputs, training=training)
+        return outputs
+
+    def backward(self, grad_output) -> np.ndarray:
+        """Backpropagate dL/doutputs through every layer; return dL/dX.
+
+        Fills each layer's ``grads`` (and so :meth:`named_gradients`) after a
+        :meth:`forward` call.
+
+        Parameters
+        ----------
+        grad_output : ndarray of shape (n_samples, n_outputs)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_inputs)
+        """
+        grad = np.asarray(grad_output, dtype=self.dtype)
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        return grad
+
+    def _backward_from_loss(self) -> None:
+        """Backpropagate the loss's gradient; the first layer skips dL/dX."""
+        last = self.layers[-1]
+        has_below = len(self.layers) > 1
+        if self._fused:
+            grad = last.backward_preactivations(
+                self.loss.backward_fused(), input_grad=has_below
+            )
+        else:
+            grad = last.backward(self.loss.backward(), input_grad=has_below)
+        for layer, input_grad in self._backward_plan:
+            grad = layer.backward(grad, input_grad=input_grad)
+
+    def compute_loss(self, X, y) -> float:
+        """Return the loss on ``X`` and ``y`` without training."""
+        X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
+        y = self.loss.check_targets(y, self.n_outputs, self.dtype)
+        outputs = self._forward(X, training=False)
+        if self._fused:
+            return self.loss.forward_fused(self.layers[-1].preactivations, outputs, y)
+        return self.loss.forward(outputs, y)
+
+    def train_step(self, X, y) -> float:
+        """Take one training step (forward, loss, backward, update) on ``X``, ``y``.
+
+        Afterwards :meth:`intermediates` shows every array of the step.
+
+        Returns
+        -------
+        float
+            The loss before the update.
+        """
+        X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
+        y = self.loss.check_targets(y, self.n_outputs, self.dtype)
+        return self._train_step(X, y)
+
+    def _train_step(self, X: np.ndarray, y: np.ndarray) -> float:
+        outputs = self._forward(X, training=True)
+        if self._fused:
+            loss = self.loss.forward_fused(self.layers[-1].preactivations, outputs, y)
+        else:
+            loss = self.loss.forward(outputs, y)
+        self._targets, self._last_loss = y, loss
+        # Checked before the update, so a diverging run keeps its last good weights.
+        if not math.isfinite(loss):
+            raise training.NonFiniteLossError(loss)
+        self._backward_from_loss()
+        self.optimizer.step(self._params, self._grads)
+        return loss
+
+    def fit(
+        self,
+        X,
+        y,
+        *,
+        epochs: int = 1,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        callbacks=None,
+    ) -> training.History:
+        """Train the network.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of shape (n_samples, n_outputs) or (n_samples,)
+            Targets; for ``"categorical_crossentropy"``, integer class labels of
+            shape (n_samples,) or one-hot rows.
+        epochs : int, default=1
+            Passes over the data.
+        batch_size : int or None, default=None
+            Samples per step; None is the full batch (the tutorials' way).
+        shuffle : bool, default=True
+            Shuffle mini-batches each epoch with ``self.rng`` (a full batch is
+            never shuffled: its gradient does not depend on the order).
+        callbacks : list of Callback, optional
+            Hooks called at each epoch and batch (see :mod:`glassnet.callbacks`).
+
+        Returns
+        -------
+        History
+            The per-epoch training loss; also kept as ``self.history``.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` or ``y`` has the wrong shape, holds NaN or infinity, or
+            an argument is out of range.
+        FloatingPointError
+            If the loss becomes NaN or infinite (the message says what to try).
+        """
+        return training.fit(
+            self,
+            X,
+            y,
+            epochs=epochs,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            callbacks=callbacks,
+        )
+
+    def predict(self, X) -> np.ndarray:
+        """Return predictions for ``X``.
+
+        For a classification loss, class labels: the argmax of the outputs for
+        categorical cross-entropy, shape (n_samples,); ``outputs >= 0.5`` as 0/1
+        for binary cross-entropy, shape (n_samples, n_outputs). Otherwise the
+        outputs themselves, shape (n_samples, n_outputs).
+        """
+        outputs = self.forward(X)
+        if isinstance(self.loss, losses.CategoricalCrossEntropy):
+            return outputs.argmax(axis=1)
+        if isinstance(self.loss, losses.BinaryCrossEntropy):
+            return (outputs >= 0.5).astype(np.intp)
+        return outputs
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Return class probabilities: the outputs of a sigmoid or softmax last layer.
+
+        Raises
+        ------
+        ValueError
+            If the network is not a classifier (its loss is not a cross-entropy
+            after a sigmoid or softmax).
+        """
+        if not self._fused:
+            raise ValueError(
+                "predict_proba needs a classifier: a sigmoid output with"
+                " loss='binary_crossentropy' or a softmax output with"
+                f" loss='categorical_crossentropy'; this network has {self.loss!r}"
+                f" after {self.layers[-1]!r}; use predict"
+            )
+        return self.forward(X)
+
+    def __repr__(self) -> str:
+        widths = [self.n_inputs] + [
+            layer.n_units for layer in self.layers if isinstance(layer, Dense)
+        ]
+        return (
+            f"Network({' -> '.join(map(str, widths))}, loss={self.loss!r},"
+            f" optimizer={self.optimizer!r}, dtype={self.dtype.name})"
+        )
