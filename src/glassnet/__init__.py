@@ -3,10 +3,26 @@
 The public API, re-exported from the modules that define it.
 """
 
-from . import activations, callbacks, initializers, layers, losses, optimizers
+from . import (
+    activations,
+    callbacks,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    schedules,
+)
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
-from .callbacks import Callback, LambdaCallback
-from .layers import Dense, Layer
+from .callbacks import (
+    Callback,
+    EarlyStopping,
+    LambdaCallback,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    ReduceLROnPlateau,
+)
+from .layers import Dense, Dropout, Layer
 from .losses import (
     BinaryCrossEntropy,
     CategoricalCrossEntropy,
@@ -26,16 +42,21 @@ __all__ = [
     "Callback",
     "CategoricalCrossEntropy",
     "Dense",
+    "Dropout",
+    "EarlyStopping",
     "HalfSquaredError",
     "History",
     "Identity",
     "LambdaCallback",
     "Layer",
     "LeakyReLU",
+    "LearningRateScheduler",
     "MeanSquaredError",
+    "ModelCheckpoint",
     "Network",
     "NonFiniteLossError",
     "ReLU",
+    "ReduceLROnPlateau",
     "Sigmoid",
     "Softmax",
     "Tanh",
@@ -44,5 +65,7 @@ __all__ = [
     "initializers",
     "layers",
     "losses",
+    "metrics",
     "optimizers",
+    "schedules",
 ]

@@ -15,7 +15,8 @@ def check_dtype(dtype, *, name: str = "dtype") -> np.dtype:
         resolved = np.dtype(dtype)
     except TypeError:
         resolved = None
-    if resolved not in FLOAT_DTYPES:
+    # NOTE: np.dtype("float64") == None is True, so None needs its own test.
+    if resolved is None or resolved not in FLOAT_DTYPES:
         raise ValueError(f"{name} must be 'float32' or 'float64', got {dtype!r}")
     return resolved
 
@@ -25,6 +26,25 @@ def check_positive_int(value, *, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def _first_non_number(array: np.ndarray):
+    """Return the first value that float() rejects, for error messages."""
+    for value in array.ravel():
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return repr(str(value)) if isinstance(value, str | np.str_) else repr(value)
+    return "a value that is not a number"
+
+
+def check_same_length(X: np.ndarray, y: np.ndarray, *, names=("X", "y")) -> None:
+    """Raise if ``X`` and ``y`` hold different numbers of samples."""
+    if len(X) != len(y):
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same number of samples, got"
+            f" {len(X)} rows in {names[0]} and {len(y)} in {names[1]}"
+        )
 
 
 def check_array(
@@ -74,10 +94,9 @@ def check_array(
         try:
             raw = raw.astype(dtype)
         except (TypeError, ValueError):
-            example = next(iter(raw.ravel()), None) if raw.size else None
             raise ValueError(
-                f"{name} must contain only numbers, got dtype {raw.dtype}"
-                f" (for example {example!r}); encode text as numbers first"
+                f"{name} must contain only numbers, got {_first_non_number(raw)!s}"
+                f" (dtype {raw.dtype}); encode text as numbers first"
             ) from None
     if raw.ndim != ndim:
         raise ValueError(

@@ -1,7 +1,8 @@
 """Activation functions: ``forward(z)`` and the ``backward`` rule that uses its cache.
 
-Each activation caches what its backward rule needs (its outputs) during
-``forward``; ``backward(grad_output)`` then returns dL/dz. There is no
+Each activation's ``apply(z)`` is the pure function; ``forward(z)`` applies it
+and caches what the backward rule needs (the outputs); ``backward(grad_output)``
+then returns dL/dz. There is no
 ``deriv=True`` flag: the tutorials' ``nonlin(l1, deriv=True)`` is
 ``Sigmoid.backward``, which reads the cached outputs.
 
@@ -18,11 +19,18 @@ import numpy as np
 # array of the other dtype would upcast float32).
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _ONE = {dtype: np.array(1, dtype=dtype) for dtype in _FLOATS}
-# Largest argument that np.exp takes without overflowing.
-_EXP_LIMIT = {dtype: np.log(np.finfo(dtype).max).astype(dtype)[()] for dtype in _FLOATS}
-_EXP_LIMIT = {
-    dtype: np.array(limit, dtype=dtype) for dtype, limit in _EXP_LIMIT.items()
-}
+
+
+def _largest_exp_argument(dtype: np.dtype) -> np.ndarray:
+    """Return the largest x of ``dtype`` whose exp is finite, as a 0-d array."""
+    limit = np.log(np.finfo(dtype).max).astype(dtype)
+    with np.errstate(over="ignore"):
+        while not np.isfinite(np.exp(limit)):  # log(max) may round up in dtype
+            limit = np.nextafter(limit, dtype.type(0))
+    return np.array(limit, dtype=dtype)
+
+
+_EXP_LIMIT = {dtype: _largest_exp_argument(dtype) for dtype in _FLOATS}
 
 
 def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -78,9 +86,14 @@ class Activation:
     def __init__(self) -> None:
         self.outputs: np.ndarray | None = None
 
-    def forward(self, z: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
-        """Apply the activation to ``z`` and cache the result."""
+    def apply(self, z: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
+        """Return the activation of ``z``, keeping nothing (for prediction)."""
         raise NotImplementedError
+
+    def forward(self, z: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
+        """Apply the activation to ``z`` and cache the result for ``backward``."""
+        self.outputs = self.apply(z, out=out)
+        return self.outputs
 
     def backward(
         self, grad_output: np.ndarray, *, out: np.ndarray | None = None
@@ -105,11 +118,10 @@ class Identity(Activation):
 
     name = "identity"
 
-    def forward(self, z, *, out=None):
+    def apply(self, z, *, out=None):
         if out is not None and out is not z:
             np.copyto(out, z)
-            z = out
-        self.outputs = z
+            return out
         return z
 
     def backward(self, grad_output, *, out=None):
@@ -121,9 +133,8 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def forward(self, z, *, out=None):
-        self.outputs = sigmoid(z, out=out)
-        return self.outputs
+    def apply(self, z, *, out=None):
+        return sigmoid(z, out=out)
 
     def backward(self, grad_output, *, out=None):
         # NOTE: computed as grad * (a * (1 - a)), the tutorials' association, so
@@ -139,9 +150,8 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def forward(self, z, *, out=None):
-        self.outputs = np.tanh(z, out=out)
-        return self.outputs
+    def apply(self, z, *, out=None):
+        return np.tanh(z, out=out)
 
     def backward(self, grad_output, *, out=None):
         a = self.outputs
@@ -158,9 +168,8 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def forward(self, z, *, out=None):
-        self.outputs = np.maximum(z, 0.0, out=out)
-        return self.outputs
+    def apply(self, z, *, out=None):
+        return np.maximum(z, 0.0, out=out)
 
     def backward(self, grad_output, *, out=None):
         # Multiplying by the boolean mask is several times faster than masked
@@ -185,10 +194,9 @@ class LeakyReLU(Activation):
             raise ValueError(f"LeakyReLU: alpha must be in (0, 1), got {alpha!r}")
         self.alpha = float(alpha)
 
-    def forward(self, z, *, out=None):
+    def apply(self, z, *, out=None):
         # max(z, alpha * z) is z for z > 0 and alpha * z otherwise when 0 < alpha < 1.
-        self.outputs = np.maximum(z, self.alpha * z, out=out)
-        return self.outputs
+        return np.maximum(z, self.alpha * z, out=out)
 
     def backward(self, grad_output, *, out=None):
         slope = np.where(self.outputs > 0, 1.0, self.alpha).astype(grad_output.dtype)
@@ -207,11 +215,10 @@ class Softmax(Activation):
 
     name = "softmax"
 
-    def forward(self, z, *, out=None):
+    def apply(self, z, *, out=None):
         a = np.subtract(z, z.max(axis=1, keepdims=True), out=out)
         np.exp(a, out=a)
         a /= a.sum(axis=1, keepdims=True)
-        self.outputs = a
         return a
 
     def backward(self, grad_output, *, out=None):

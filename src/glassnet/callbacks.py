@@ -79,3 +79,236 @@ def check_callbacks(callbacks: Iterable | None) -> list[Callback]:
                 " wrap a function in LambdaCallback(on_epoch_end=...)"
             )
     return result
+
+
+_HIGHER_IS_BETTER = ("accuracy", "r2")
+
+
+def _mode(monitor: str, mode: str) -> str:
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
+    if mode != "auto":
+        return mode
+    return "max" if monitor.endswith(_HIGHER_IS_BETTER) else "min"
+
+
+def _monitored(logs: dict, monitor: str, who: str) -> float:
+    value = logs.get(monitor)
+    if value is None:
+        raise ValueError(
+            f"{who} monitors {monitor!r} but the epoch has only {sorted(logs)};"
+            " pass validation_data or validation_split to fit, or monitor='loss'"
+        )
+    return value
+
+
+class _Monitor:
+    """Tracks the best value of one logged quantity, with a minimum improvement."""
+
+    def __init__(self, monitor: str, mode: str, min_delta: float) -> None:
+        if not min_delta >= 0:
+            raise ValueError(f"min_delta must be >= 0, got {min_delta!r}")
+        self.monitor, self.mode, self.min_delta = (
+            monitor,
+            _mode(monitor, mode),
+            min_delta,
+        )
+        self.reset()
+
+    def reset(self) -> None:
+        self.best = float("inf") if self.mode == "min" else float("-inf")
+
+    def improved(self, value: float) -> bool:
+        if self.mode == "min":
+            better = value < self.best - self.min_delta
+        else:
+            better = value > self.best + self.min_delta
+        if better:
+            self.best = value
+        return better
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs.
+
+    The best epoch and the reason are recorded in the network's history
+    (``best_epoch``, ``stop_reason="early_stopping"``). With
+    ``restore_best_weights`` the network ends with the weights of its best epoch,
+    however training ends (stopped early, completed or interrupted).
+
+    Parameters
+    ----------
+    monitor : str, default="val_loss"
+        A key of the epoch logs: ``"val_loss"``, ``"loss"``, ``"val_accuracy"``...
+    patience : int, default=10
+        Epochs without improvement before stopping.
+    min_delta : float, default=1e-4
+        Smallest change that counts as an improvement.
+    mode : {"auto", "min", "max"}, default="auto"
+        Whether lower or higher is better; "auto" is "max" for accuracy and r2.
+    restore_best_weights : bool, default=True
+
+    Attributes
+    ----------
+    best : float
+        The best value seen.
+    best_epoch : int or None
+    stopped_epoch : int or None
+        The epoch after which training stopped, if it did.
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 10,
+        min_delta: float = 1e-4,
+        mode: str = "auto",
+        restore_best_weights: bool = True,
+    ) -> None:
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+            raise ValueError(f"patience must be a positive integer, got {patience!r}")
+        self._monitor = _Monitor(monitor, mode, min_delta)
+        self.monitor, self.patience = monitor, patience
+        self.restore_best_weights = restore_best_weights
+
+    @property
+    def best(self) -> float:
+        return self._monitor.best
+
+    def on_train_begin(self, network):
+        self._monitor.reset()
+        self.wait, self.best_epoch, self.stopped_epoch = 0, None, None
+        self.best_state = None
+
+    def on_epoch_end(self, network, epoch, logs):
+        if self._monitor.improved(_monitored(logs, self.monitor, "EarlyStopping")):
+            self.wait, self.best_epoch = 0, epoch
+            if self.restore_best_weights:
+                self.best_state = (
+                    network.state_dict()
+                )  # a copy: training changes weights
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            network.stop_training = True
+            network.history.stop_reason = "early_stopping"
+
+    def on_train_end(self, network, history):
+        history.best_epoch = self.best_epoch
+        if self.best_state is not None:
+            network.load_state_dict(self.best_state)
+
+
+class LearningRateScheduler(Callback):
+    """Set the optimizer's learning rate at the start of every epoch.
+
+    Parameters
+    ----------
+    schedule : callable(epoch) -> float
+        For example ``glassnet.schedules.step_decay(0.1, factor=0.5, every=10)``.
+        ``epoch`` counts over the network's life (it continues after resuming).
+    """
+
+    def __init__(self, schedule: Callable[[int], float]) -> None:
+        if not callable(schedule):
+            raise ValueError(
+                f"schedule must be callable(epoch) -> float, got {schedule!r}"
+            )
+        self.schedule = schedule
+
+    def on_epoch_begin(self, network, epoch):
+        learning_rate = float(self.schedule(epoch))
+        if not learning_rate > 0 or learning_rate == float("inf"):
+            raise ValueError(
+                f"the schedule gave learning rate {learning_rate!r} for epoch {epoch};"
+                " it must be a positive number"
+            )
+        network.optimizer.learning_rate = learning_rate
+
+
+class ReduceLROnPlateau(Callback):
+    """Multiply the learning rate by ``factor`` when ``monitor`` stops improving.
+
+    Parameters
+    ----------
+    monitor : str, default="val_loss"
+    factor : float, default=0.1
+        In (0, 1).
+    patience : int, default=5
+        Epochs without improvement before reducing.
+    min_delta : float, default=1e-4
+    min_learning_rate : float, default=0.0
+        The rate never goes below this.
+    mode : {"auto", "min", "max"}, default="auto"
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        factor: float = 0.1,
+        patience: int = 5,
+        min_delta: float = 1e-4,
+        min_learning_rate: float = 0.0,
+        mode: str = "auto",
+    ) -> None:
+        if not 0.0 < factor < 1.0:
+            raise ValueError(f"factor must be in (0, 1), got {factor!r}")
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+            raise ValueError(f"patience must be a positive integer, got {patience!r}")
+        self._monitor = _Monitor(monitor, mode, min_delta)
+        self.monitor, self.factor, self.patience = monitor, factor, patience
+        self.min_learning_rate = min_learning_rate
+
+    def on_train_begin(self, network):
+        self._monitor.reset()
+        self.wait = 0
+
+    def on_epoch_end(self, network, epoch, logs):
+        if self._monitor.improved(_monitored(logs, self.monitor, "ReduceLROnPlateau")):
+            self.wait = 0
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            optimizer = network.optimizer
+            optimizer.learning_rate = max(
+                optimizer.learning_rate * self.factor, self.min_learning_rate
+            )
+            self.wait = 0
+
+
+class ModelCheckpoint(Callback):
+    """Save the network to a file during training (see :mod:`glassnet.io`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        Where to write; may contain ``{epoch}``, as in ``"run/epoch-{epoch}.npz"``.
+    monitor : str, default="val_loss"
+        What "best" means, with ``save_best_only``.
+    save_best_only : bool, default=False
+        Save only when ``monitor`` improves (the best model so far); otherwise
+        after every epoch (the last model).
+    mode : {"auto", "min", "max"}, default="auto"
+    """
+
+    def __init__(
+        self,
+        path,
+        monitor: str = "val_loss",
+        save_best_only: bool = False,
+        mode: str = "auto",
+    ) -> None:
+        self.path = str(path)
+        self.monitor, self.save_best_only = monitor, save_best_only
+        self._monitor = _Monitor(monitor, mode, 0.0)
+
+    def on_train_begin(self, network):
+        self._monitor.reset()
+
+    def on_epoch_end(self, network, epoch, logs):
+        if self.save_best_only and not self._monitor.improved(
+            _monitored(logs, self.monitor, "ModelCheckpoint")
+        ):
+            return
+        network.save(self.path.format(epoch=epoch))

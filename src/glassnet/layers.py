@@ -44,6 +44,14 @@ class Layer:
         """Take dL/doutputs, fill ``grads``, return dL/dinputs (None if not wanted)."""
         raise NotImplementedError
 
+    def infer(self, inputs: np.ndarray) -> np.ndarray:
+        """Map ``inputs`` to outputs for prediction, keeping nothing for backward.
+
+        The last training step's arrays (``inputs``, ``outputs``...) stay as they
+        were, for learners to inspect.
+        """
+        raise NotImplementedError
+
     def initialize(self, rng=None) -> None:
         """Draw fresh initial values for ``params`` (in place)."""
 
@@ -150,15 +158,23 @@ default="auto"
         if self.use_bias:
             self.params["biases"][...] = 0.0
 
-    def forward(self, inputs, *, training=False):
-        """Map ``inputs`` of shape (n_samples, n_inputs) to (n_samples, n_units)."""
-        self.inputs = inputs
+    def linear(self, inputs: np.ndarray) -> np.ndarray:
+        """Return ``z = inputs @ weights + biases``, shape (n_samples, n_units)."""
         z = inputs @ self.params["weights"]
         if self.use_bias:
             z += self.params["biases"]
-        self.preactivations = z
+        return z
+
+    def forward(self, inputs, *, training=False):
+        """Map ``inputs`` of shape (n_samples, n_inputs) to (n_samples, n_units)."""
+        self.inputs = inputs
+        z = self.preactivations = self.linear(inputs)
         self.outputs = self.activation.forward(z)
         return self.outputs
+
+    def infer(self, inputs):
+        z = self.linear(inputs)
+        return self.activation.apply(z, out=z)
 
     def backward(self, grad_output, *, input_grad=True):
         """Take dL/doutputs (n_samples, n_units); fill ``grads``; return dL/dinputs."""
@@ -208,3 +224,90 @@ default="auto"
             f"Dense({self.n_inputs}, {self.n_units},"
             f" activation={self.activation.name!r}, use_bias={self.use_bias})"
         )
+
+
+class Dropout(Layer):
+    """Inverted dropout: zero each input with probability ``rate`` while training.
+
+    Kept inputs are scaled by ``1 / (1 - rate)`` so that the expected activation
+    is unchanged; at prediction the layer passes its inputs through untouched.
+
+    Parameters
+    ----------
+    rate : float
+        Fraction of inputs to drop, in [0, 1).
+    rng : int, numpy.random.Generator or None, default=None
+        Source of the masks. A ``Network`` built with ``seed=`` gives the layer
+        its own generator, so runs are reproducible.
+
+    Attributes
+    ----------
+    mask : ndarray of shape (n_samples, n_inputs) or None
+        The last training pass's mask, already scaled (0 or ``1 / (1 - rate)``).
+
+    References
+    ----------
+    Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from
+    Overfitting", JMLR 2014.
+    """
+
+    def __init__(self, rate: float, *, rng=None) -> None:
+        super().__init__()
+        if not (isinstance(rate, int | float) and 0.0 <= rate < 1.0):
+            raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
+        self.rate = float(rate)
+        self.mask: np.ndarray | None = None
+        self.initialize(rng)
+
+    def initialize(self, rng=None) -> None:
+        generator = initializers.as_rng(rng)
+        if not isinstance(generator, np.random.Generator):
+            raise ValueError(
+                "Dropout: rng must be a numpy.random.Generator, an int or None"
+            )
+        self.rng = generator
+
+    def forward(self, inputs, *, training=False):
+        self.inputs = inputs
+        if not training or self.rate == 0.0:
+            self.mask = None
+            self.outputs = inputs
+            return inputs
+        keep = self.rng.random(inputs.shape, dtype=inputs.dtype) >= self.rate
+        self.mask = keep * inputs.dtype.type(1.0 / (1.0 - self.rate))
+        self.outputs = inputs * self.mask
+        return self.outputs
+
+    def backward(self, grad_output, *, input_grad=True):
+        if not input_grad:
+            return None
+        return grad_output if self.mask is None else grad_output * self.mask
+
+    def infer(self, inputs):
+        return inputs
+
+    def get_config(self):
+        return {"rate": self.rate}
+
+
+_LAYERS = {cls.__name__: cls for cls in (Dense, Dropout)}
+
+
+def from_config(class_name: str, config: dict) -> Layer:
+    """Rebuild a layer from its class name and ``get_config()`` (for model files).
+
+    The weights are not part of the config: they are loaded separately.
+    """
+    try:
+        cls = _LAYERS[class_name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown layer {class_name!r}; expected one of {sorted(_LAYERS)}"
+        ) from None
+    config = dict(config)
+    if cls is Dense and "activation_config" in config:
+        activation_config = config.pop("activation_config")
+        config["activation"] = activations.from_config(
+            config["activation"], activation_config
+        )
+    return cls(**config)

@@ -1,7 +1,9 @@
 """Loss functions: a value, its gradient, and the fused output-layer gradients.
 
 Every loss reduces over samples with ``reduction="mean"`` (the default: the
-1/n_samples is applied exactly once, in ``backward``) or ``"sum"``. Per sample,
+1/n_samples is applied exactly once, in ``backward``) or ``"sum"``. With sample
+weights ``w``, "mean" is the weighted average ``sum(w * loss) / sum(w)`` (as in
+scikit-learn) and "sum" is ``sum(w * loss)``. Per sample,
 squared errors and binary cross-entropy average over the outputs (as Keras
 does); categorical cross-entropy sums over the classes.
 
@@ -40,8 +42,19 @@ class Loss:
             raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
         self.reduction = reduction
 
-    def _scale(self, n_samples: int) -> float:
-        return 1.0 / n_samples if self.reduction == "mean" else 1.0
+    def _scale(self, n_samples: int, sample_weight: np.ndarray | None = None):
+        """Return each sample's factor in the reduction: a float, or (n, 1) weights."""
+        if sample_weight is None:
+            return 1.0 / n_samples if self.reduction == "mean" else 1.0
+        weights = sample_weight.reshape(-1, 1)
+        return weights / weights.sum() if self.reduction == "mean" else weights
+
+    @staticmethod
+    def _scaled_sum(terms: np.ndarray, scale) -> float:
+        """Return ``sum(scale * terms)``; a float scale takes the fast path."""
+        if isinstance(scale, float):
+            return float(terms.sum()) * scale
+        return float((terms * scale).sum())
 
     def fuses_with(self, activation: activations.Activation) -> bool:
         """Return whether the fused value and gradient apply after ``activation``."""
@@ -66,15 +79,18 @@ class Loss:
             )
         return y_array
 
-    def forward(self, outputs: np.ndarray, y: np.ndarray) -> float:
-        """Return the loss of ``outputs`` (n_samples, n_outputs) against ``y``."""
+    def forward(self, outputs: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
+        """Return the loss of ``outputs`` (n_samples, n_outputs) against ``y``.
+
+        ``sample_weight``, if given, is an ndarray of shape (n_samples,).
+        """
         raise NotImplementedError
 
     def backward(self) -> np.ndarray:
         """Return dL/doutputs for the last ``forward`` call."""
         raise NotImplementedError
 
-    def forward_fused(self, logits: np.ndarray, outputs: np.ndarray, y) -> float:
+    def forward_fused(self, logits, outputs, y, sample_weight=None) -> float:
         """Return the loss computed from the output layer's pre-activations."""
         raise NotImplementedError
 
@@ -94,14 +110,17 @@ class MeanSquaredError(Loss):
 
     name = "mse"
 
-    def forward(self, outputs, y):
+    def forward(self, outputs, y, sample_weight=None):
         self.diff = outputs - y
         n_samples, n_outputs = self.diff.shape
-        return float(np.vdot(self.diff, self.diff)) * self._scale(n_samples) / n_outputs
+        self.scale = self._scale(n_samples, sample_weight)
+        if sample_weight is None:
+            squares = float(np.vdot(self.diff, self.diff))
+            return squares * self.scale / n_outputs
+        return self._scaled_sum(self.diff * self.diff, self.scale) / n_outputs
 
     def backward(self):
-        n_samples, n_outputs = self.diff.shape
-        return self.diff * (2.0 * self._scale(n_samples) / n_outputs)
+        return self.diff * (2.0 * self.scale / self.diff.shape[1])
 
 
 class HalfSquaredError(Loss):
@@ -114,14 +133,17 @@ class HalfSquaredError(Loss):
 
     name = "half_squared_error"
 
-    def forward(self, outputs, y):
+    def forward(self, outputs, y, sample_weight=None):
         self.diff = outputs - y
-        return 0.5 * float(np.vdot(self.diff, self.diff)) * self._scale(len(self.diff))
+        self.scale = self._scale(len(self.diff), sample_weight)
+        if sample_weight is None:
+            return 0.5 * float(np.vdot(self.diff, self.diff)) * self.scale
+        return 0.5 * self._scaled_sum(self.diff * self.diff, self.scale)
 
     def backward(self):
-        if self.reduction == "sum":
+        if self.reduction == "sum" and isinstance(self.scale, float):
             return self.diff  # exactly the tutorials' -(y - l2), no rounding
-        return self.diff * self._scale(len(self.diff))
+        return self.diff * self.scale
 
 
 class BinaryCrossEntropy(Loss):
@@ -145,25 +167,26 @@ class BinaryCrossEntropy(Loss):
             )
         return y_array
 
-    def forward(self, outputs, y):
+    def forward(self, outputs, y, sample_weight=None):
         eps = np.finfo(outputs.dtype).eps
         self.probs = np.clip(outputs, eps, 1 - eps)
         self.y = y
+        self.scale = self._scale(len(y), sample_weight)
         losses = y * np.log(self.probs) + (1 - y) * np.log1p(-self.probs)
-        return -float(losses.sum()) * self._scale(len(y)) / y.shape[1]
+        return -self._scaled_sum(losses, self.scale) / y.shape[1]
 
     def backward(self):
         p, y = self.probs, self.y
-        return (p - y) / (p * (1 - p)) * (self._scale(len(y)) / y.shape[1])
+        return (p - y) / (p * (1 - p)) * (self.scale / y.shape[1])
 
-    def forward_fused(self, logits, outputs, y):
+    def forward_fused(self, logits, outputs, y, sample_weight=None):
         self.probs, self.y = outputs, y
+        self.scale = self._scale(len(y), sample_weight)
         losses = np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits)))
-        return float(losses.sum()) * self._scale(len(y)) / y.shape[1]
+        return self._scaled_sum(losses, self.scale) / y.shape[1]
 
     def backward_fused(self):
-        y = self.y
-        return (self.probs - y) * (self._scale(len(y)) / y.shape[1])
+        return (self.probs - self.y) * (self.scale / self.y.shape[1])
 
 
 class CategoricalCrossEntropy(Loss):
@@ -184,49 +207,48 @@ class CategoricalCrossEntropy(Loss):
         if np.ndim(y) != 1:
             return super().check_targets(y, n_outputs, dtype)
         labels = check_array(y, name="y", dtype=np.float64, ndim=1)
-        if (
-            (labels != np.round(labels)).any()
-            or labels.min() < 0
-            or (labels.max() >= n_outputs)
-        ):
+        bad = (labels != np.round(labels)) | (labels < 0) | (labels >= n_outputs)
+        if bad.any():
+            first = int(np.argmax(bad))
             raise ValueError(
                 f"y must hold integer class labels in [0, {n_outputs}) for a network"
-                f" with {n_outputs} outputs, got values from {labels.min()} to"
-                f" {labels.max()}; encode classes as 0..n_classes-1"
+                f" with {n_outputs} outputs, got {labels[first]:g} at row {first};"
+                " encode classes as 0..n_classes-1"
             )
         return labels.astype(np.intp)
 
     def _rows(self, n_samples):
         return np.arange(n_samples)
 
-    def forward(self, outputs, y):
+    def _negative_log_likelihoods(self, log_probs, y):
+        """Return -log p(true class) per sample, shape (n_samples, 1)."""
+        if y.ndim == 1:
+            return -log_probs[self._rows(len(y)), y].reshape(-1, 1)
+        return -(y * log_probs).sum(axis=1, keepdims=True)
+
+    def forward(self, outputs, y, sample_weight=None):
         eps = np.finfo(outputs.dtype).eps
         self.probs, self.y = np.clip(outputs, eps, 1.0), y
-        if y.ndim == 1:
-            picked = self.probs[self._rows(len(y)), y]
-            total = -np.log(picked).sum()
-        else:
-            total = -(y * np.log(self.probs)).sum()
-        return float(total) * self._scale(len(y))
+        self.scale = self._scale(len(y), sample_weight)
+        losses = self._negative_log_likelihoods(np.log(self.probs), y)
+        return self._scaled_sum(losses, self.scale)
 
     def backward(self):
         p, y = self.probs, self.y
-        scale = self._scale(len(y))
         if y.ndim == 1:
             grad = np.zeros_like(p)
             rows = self._rows(len(y))
-            grad[rows, y] = -scale / p[rows, y]
-            return grad
-        return -y / p * scale
-
-    def forward_fused(self, logits, outputs, y):
-        self.probs, self.y = outputs, y
-        log_probs = activations.log_softmax(logits)
-        if y.ndim == 1:
-            total = -log_probs[self._rows(len(y)), y].sum()
+            grad[rows, y] = -1.0 / p[rows, y]
         else:
-            total = -(y * log_probs).sum()
-        return float(total) * self._scale(len(y))
+            grad = -y / p
+        grad *= self.scale
+        return grad
+
+    def forward_fused(self, logits, outputs, y, sample_weight=None):
+        self.probs, self.y = outputs, y
+        self.scale = self._scale(len(y), sample_weight)
+        losses = self._negative_log_likelihoods(activations.log_softmax(logits), y)
+        return self._scaled_sum(losses, self.scale)
 
     def backward_fused(self):
         y = self.y
@@ -235,7 +257,7 @@ class CategoricalCrossEntropy(Loss):
             grad[self._rows(len(y)), y] -= 1.0
         else:
             grad = self.probs - y
-        grad *= self._scale(len(y))
+        grad *= self.scale
         return grad
 
 

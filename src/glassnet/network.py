@@ -13,8 +13,9 @@ import math
 
 import numpy as np
 
+from . import layers as layers_module
 from . import losses, optimizers, training
-from ._validation import check_array, check_dtype
+from ._validation import check_array, check_dtype, check_same_length
 from .layers import Dense, Layer
 
 
@@ -118,7 +119,9 @@ class Network:
             for index, layer in reversed(list(enumerate(layers[:-1])))
         ]
         self._pack_parameters()
-        self.history: training.History | None = None
+        self.history = training.History()
+        #: JSON-able data saved with the model, such as its preprocessing.
+        self.metadata: dict = {}
         self.stop_training = False
         self._targets: np.ndarray | None = None
         self._last_loss: float | None = None
@@ -146,7 +149,56 @@ class Network:
             layer.grads[key] = self._grads[name] = grad
             offset += size
 
+    # -- configuration --------------------------------------------------------
+
+    def get_config(self) -> dict:
+        """Return the architecture, loss, optimizer and dtype as JSON-able data.
+
+        Together with the parameters (``state_dict``), the optimizer's state and
+        ``rng``'s state it describes the network completely; model files store it.
+        """
+        return {
+            "layers": [
+                {"class": type(layer).__name__, "config": layer.get_config()}
+                for layer in self.layers
+            ],
+            "loss": {"name": self.loss.name, "config": self.loss.get_config()},
+            "optimizer": {
+                "name": self.optimizer.name,
+                "config": self.optimizer.get_config(),
+            },
+            "dtype": self.dtype.name,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict) -> Network:
+        """Build a network from ``get_config()`` output (weights freshly drawn).
+
+        Raises
+        ------
+        ValueError
+            If the config names an unknown layer, activation, loss or optimizer,
+            or its arguments are invalid.
+        """
+        try:
+            layers = [
+                layers_module.from_config(entry["class"], entry["config"])
+                for entry in config["layers"]
+            ]
+            loss = losses.from_config(config["loss"]["name"], config["loss"]["config"])
+            optimizer = optimizers.from_config(
+                config["optimizer"]["name"], config["optimizer"]["config"]
+            )
+            return cls(layers, loss=loss, optimizer=optimizer, dtype=config["dtype"])
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"invalid network config: {error!r}") from None
+
     # -- inspection -----------------------------------------------------------
+
+    @property
+    def epochs_trained(self) -> int:
+        """Number of epochs this network has trained, over all ``fit`` calls."""
+        return self.history.n_epochs
 
     @property
     def n_params(self) -> int:
@@ -299,16 +351,45 @@ class Network:
         for layer, input_grad in self._backward_plan:
             grad = layer.backward(grad, input_grad=input_grad)
 
-    def compute_loss(self, X, y) -> float:
-        """Return the loss on ``X`` and ``y`` without training."""
+    def _infer(self, X: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """Return the last layer's pre-activations (if Dense) and outputs for ``X``.
+
+        Keeps nothing in the layers: the last training step stays inspectable.
+        """
+        hidden = X
+        for layer in self.layers[:-1]:
+            hidden = layer.infer(hidden)
+        last = self.layers[-1]
+        if isinstance(last, Dense):
+            logits = last.linear(hidden)
+            return logits, last.activation.apply(logits)
+        return None, last.infer(hidden)
+
+    def _evaluate(self, X, y, sample_weight=None) -> tuple[float, np.ndarray]:
+        """Return the loss on checked ``X``, ``y`` and the outputs, without training."""
+        logits, outputs = self._infer(X)
+        if self._fused:
+            return self.loss.forward_fused(logits, outputs, y, sample_weight), outputs
+        return self.loss.forward(outputs, y, sample_weight), outputs
+
+    def _check_data(self, X, y, sample_weight=None):
+        """Return ``X``, ``y`` and ``sample_weight`` checked and converted."""
         X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
         y = self.loss.check_targets(y, self.n_outputs, self.dtype)
-        outputs = self._forward(X, training=False)
-        if self._fused:
-            return self.loss.forward_fused(self.layers[-1].preactivations, outputs, y)
-        return self.loss.forward(outputs, y)
+        check_same_length(X, y)
+        if sample_weight is not None:
+            sample_weight = training._check_sample_weight(
+                sample_weight, len(X), self.dtype
+            )
+        return X, y, sample_weight
 
-    def train_step(self, X, y) -> float:
+    def compute_loss(self, X, y, sample_weight=None) -> float:
+        """Return the loss on ``X`` and ``y`` without training."""
+        X, y, sample_weight = self._check_data(X, y, sample_weight)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._evaluate(X, y, sample_weight)[0]
+
+    def train_step(self, X, y, sample_weight=None) -> float:
         """Take one training step (forward, loss, backward, update) on ``X``, ``y``.
 
         Afterwards :meth:`intermediates` shows every array of the step.
@@ -317,21 +398,31 @@ class Network:
         -------
         float
             The loss before the update.
-        """
-        X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
-        y = self.loss.check_targets(y, self.n_outputs, self.dtype)
-        return self._train_step(X, y)
 
-    def _train_step(self, X: np.ndarray, y: np.ndarray) -> float:
+        Raises
+        ------
+        NonFiniteLossError
+            If the loss is NaN or infinite (the update is then not applied).
+        """
+        X, y, sample_weight = self._check_data(X, y, sample_weight)
+        # As in fit: a diverging step shows as a non-finite loss, not as warnings.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._train_step(X, y, sample_weight)
+
+    def _train_step(self, X: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
         outputs = self._forward(X, training=True)
         if self._fused:
-            loss = self.loss.forward_fused(self.layers[-1].preactivations, outputs, y)
+            loss = self.loss.forward_fused(
+                self.layers[-1].preactivations, outputs, y, sample_weight
+            )
         else:
-            loss = self.loss.forward(outputs, y)
+            loss = self.loss.forward(outputs, y, sample_weight)
         self._targets, self._last_loss = y, loss
         # Checked before the update, so a diverging run keeps its last good weights.
         if not math.isfinite(loss):
-            raise training.NonFiniteLossError(loss)
+            raise training.NonFiniteLossError(
+                training.non_finite_loss_message(loss, self._param_buffer)
+            )
         self._backward_from_loss()
         self.optimizer.step(self._params, self._grads)
         return loss
@@ -344,7 +435,13 @@ class Network:
         epochs: int = 1,
         batch_size: int | None = None,
         shuffle: bool = True,
+        validation_data=None,
+        validation_split: float = 0.0,
+        sample_weight=None,
+        class_weight=None,
+        metrics=None,
         callbacks=None,
+        verbose: int = 0,
     ) -> training.History:
         """Train the network.
 
@@ -355,19 +452,39 @@ class Network:
             Targets; for ``"categorical_crossentropy"``, integer class labels of
             shape (n_samples,) or one-hot rows.
         epochs : int, default=1
-            Passes over the data.
+            Passes over the data (more, after earlier ``fit`` calls: training
+            continues where it stopped, optimizer state included).
         batch_size : int or None, default=None
             Samples per step; None is the full batch (the tutorials' way).
         shuffle : bool, default=True
             Shuffle mini-batches each epoch with ``self.rng`` (a full batch is
             never shuffled: its gradient does not depend on the order).
+        validation_data : tuple (X_val, y_val) or (X_val, y_val, weights), optional
+            Data to compute ``val_loss`` and validation metrics on after each epoch.
+        validation_split : float, default=0.0
+            Instead, hold out this fraction of ``X``, ``y`` (drawn with
+            ``self.rng``; stratified by class for classifiers).
+        sample_weight : array-like of shape (n_samples,), optional
+            Per-sample weights: the loss becomes ``sum(w * loss) / sum(w)``.
+        class_weight : "balanced" or dict of class index to float, optional
+            Weights per class (multiplied with ``sample_weight``); "balanced" is
+            ``n_samples / (n_classes * count(class))``.
+        metrics : None, "auto" or list of str, default=None
+            Metrics recorded per epoch, on the training batches' outputs and (as
+            ``val_*``) on the validation data: ``"accuracy"``, ``"log_loss"`` for
+            classifiers; ``"mae"``, ``"rmse"``, ``"r2"`` for regressors. None means
+            "auto" when there is validation data, else none.
         callbacks : list of Callback, optional
-            Hooks called at each epoch and batch (see :mod:`glassnet.callbacks`).
+            Hooks called at each epoch and batch, such as
+            :class:`~glassnet.callbacks.EarlyStopping`.
+        verbose : {0, 1, 2}, default=0
+            0 is silent; 1 shows progress (a live bar on a terminal, a line every
+            few epochs otherwise); 2 prints a line per epoch.
 
         Returns
         -------
         History
-            The per-epoch training loss; also kept as ``self.history``.
+            ``self.history``: one record per epoch this network has trained.
 
         Raises
         ------
@@ -376,6 +493,12 @@ class Network:
             an argument is out of range.
         FloatingPointError
             If the loss becomes NaN or infinite (the message says what to try).
+
+        Notes
+        -----
+        Ctrl-C ends training cleanly after the current batch: ``fit`` returns
+        with ``history.stop_reason == "interrupted"`` (a second Ctrl-C interrupts
+        at once). Early stopping still restores its best weights.
         """
         return training.fit(
             self,
@@ -384,8 +507,20 @@ class Network:
             epochs=epochs,
             batch_size=batch_size,
             shuffle=shuffle,
+            validation_data=validation_data,
+            validation_split=validation_split,
+            sample_weight=sample_weight,
+            class_weight=class_weight,
+            metrics=metrics,
             callbacks=callbacks,
+            verbose=verbose,
         )
+
+    def save(self, path) -> None:
+        """Write the network to ``path`` (see :mod:`glassnet.io`), atomically."""
+        from . import io
+
+        io.save(self, path)
 
     def predict(self, X) -> np.ndarray:
         """Return predictions for ``X``.
@@ -395,7 +530,7 @@ class Network:
         for binary cross-entropy, shape (n_samples, n_outputs). Otherwise the
         outputs themselves, shape (n_samples, n_outputs).
         """
-        outputs = self.forward(X)
+        outputs = self._predict_outputs(X)
         if isinstance(self.loss, losses.CategoricalCrossEntropy):
             return outputs.argmax(axis=1)
         if isinstance(self.loss, losses.BinaryCrossEntropy):
@@ -418,7 +553,11 @@ class Network:
                 f" loss='categorical_crossentropy'; this network has {self.loss!r}"
                 f" after {self.layers[-1]!r}; use predict"
             )
-        return self.forward(X)
+        return self._predict_outputs(X)
+
+    def _predict_outputs(self, X) -> np.ndarray:
+        X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
+        return self._infer(X)[1]
 
     def __repr__(self) -> str:
         widths = [self.n_inputs] + [

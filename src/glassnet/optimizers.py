@@ -225,3 +225,14 @@ def get(optimizer) -> Optimizer:
         raise ValueError(
             f"unknown optimizer {optimizer!r}; expected one of {sorted(_OPTIMIZERS)}"
         ) from None
+
+
+def from_config(name: str, config: dict) -> Optimizer:
+    """Rebuild an optimizer from its name and ``get_config()`` (for model files)."""
+    try:
+        cls = _OPTIMIZERS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown optimizer {name!r}; expected one of {sorted(_OPTIMIZERS)}"
+        ) from None
+    return cls(**config)

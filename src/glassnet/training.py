@@ -7,98 +7,398 @@ samples in Python.
 
 from __future__ import annotations
 
+import signal
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_array, check_positive_int
+from ._validation import check_array, check_positive_int, check_same_length
 from .callbacks import check_callbacks
 
 
 @dataclass
 class History:
-    """Per-epoch record of a training run, as plain data.
+    """Per-epoch record of a network's training, as plain data.
+
+    Every epoch the network has trained (across ``fit`` calls, and across saving
+    and loading) adds one record: a dict such as ``{"epoch": 3, "loss": 0.21,
+    "learning_rate": 0.001, "accuracy": 0.93, "val_loss": 0.25,
+    "val_accuracy": 0.91}``. ``history["val_loss"]`` lists one key over all
+    epochs (None where an epoch lacks it).
 
     Attributes
     ----------
-    loss : list of float
-        Training loss of each epoch: the sample-weighted mean of its batch losses
-        (their sum with ``reduction="sum"``), each measured before its update.
+    records : list of dict
+        One per epoch, in order; ``"epoch"`` counts from 0 over the network's life.
+    stop_reason : str or None
+        Why the last ``fit`` ended: ``"completed"``, ``"early_stopping"``,
+        ``"interrupted"`` (Ctrl-C) or ``"stopped_by_callback"``.
+    best_epoch : int or None
+        The epoch whose weights early stopping kept, if it ran.
     """
 
-    loss: list[float] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)
+    stop_reason: str | None = None
+    best_epoch: int | None = None
+
+    def __getitem__(self, key: str) -> list:
+        return [record.get(key) for record in self.records]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @property
+    def loss(self) -> list[float]:
+        """Training loss of each epoch."""
+        return self["loss"]
+
+    @property
+    def val_loss(self) -> list[float | None]:
+        """Validation loss of each epoch (None where there was no validation)."""
+        return self["val_loss"]
 
     @property
     def n_epochs(self) -> int:
-        """Number of epochs run."""
-        return len(self.loss)
+        """Number of epochs recorded."""
+        return len(self.records)
+
+    def to_dict(self) -> dict:
+        """Return the history as JSON-able data."""
+        return {
+            "records": [dict(record) for record in self.records],
+            "stop_reason": self.stop_reason,
+            "best_epoch": self.best_epoch,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> History:
+        """Rebuild a history from ``to_dict()`` output, checking every type.
+
+        Raises
+        ------
+        ValueError
+            If ``data`` is not what ``to_dict`` makes.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("records"), list):
+            raise ValueError("history must be a dict with a list of records")
+        records = []
+        for record in data["records"]:
+            valid = isinstance(record, dict) and all(
+                isinstance(key, str)
+                and (value is None or isinstance(value, int | float))
+                and not isinstance(value, bool)
+                for key, value in record.items()
+            )
+            if not valid:
+                raise ValueError(
+                    f"history record must map names to numbers: {record!r}"
+                )
+            records.append(dict(record))
+        stop_reason, best_epoch = data.get("stop_reason"), data.get("best_epoch")
+        if stop_reason is not None and not isinstance(stop_reason, str):
+            raise ValueError(f"history stop_reason must be a string: {stop_reason!r}")
+        if best_epoch is not None and (
+            not isinstance(best_epoch, int) or isinstance(best_epoch, bool)
+        ):
+            raise ValueError(f"history best_epoch must be an integer: {best_epoch!r}")
+        return cls(records=records, stop_reason=stop_reason, best_epoch=best_epoch)
 
 
 class NonFiniteLossError(FloatingPointError):
-    """The loss became NaN or infinite; the weights are left as they were."""
+    """The loss became NaN or infinite; training stopped before its update."""
 
 
-def fit(network, X, y, *, epochs=1, batch_size=None, shuffle=True, callbacks=None):
-    """Train ``network`` on ``X`` and ``y``; see :meth:`glassnet.Network.fit`."""
-    X = check_array(X, name="X", dtype=network.dtype, n_columns=network.n_inputs)
-    y = network.loss.check_targets(y, network.n_outputs, network.dtype)
-    if len(y) != len(X):
+def non_finite_loss_message(loss: float, parameters: np.ndarray) -> str:
+    """Say what happened to the loss and the weights, and what to try."""
+    if np.isfinite(parameters).all():
+        weights = "the weights are those of the last good step"
+    else:
+        # The update before overflowed the weights while its loss was finite;
+        # checking every update would cost more than the step's element-wise work.
+        weights = "the update before overflowed the weights: rebuild or reload"
+    return (
+        f"loss became {loss}; training stopped and {weights}. Lower the learning rate"
+        " or scale the inputs (for example standardise X)"
+    )
+
+
+def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
+    weights = check_array(sample_weight, name="sample_weight", dtype=dtype, ndim=1)
+    if len(weights) != n_samples:
         raise ValueError(
-            f"X and y must have the same number of samples, got {len(X)} rows in X"
-            f" and {len(y)} in y"
+            f"sample_weight must have one weight per sample ({n_samples}),"
+            f" got {len(weights)}"
         )
+    if (weights < 0).any() or weights.sum() <= 0:
+        raise ValueError("sample_weight must be >= 0 with a positive sum")
+    return weights
+
+
+def _class_indices(loss, y: np.ndarray) -> np.ndarray | None:
+    """Return each sample's class index, or None if the targets are not classes."""
+    if not loss.is_classification:
+        return None
+    if y.ndim == 1:
+        return y
+    if loss.name == "categorical_crossentropy":
+        return y.argmax(axis=1)
+    if y.shape[1] == 1:
+        return (y[:, 0] >= 0.5).astype(np.intp)
+    return None  # independent yes/no outputs: no single class per sample
+
+
+def _class_weights(class_weight, classes: np.ndarray | None, dtype) -> np.ndarray:
+    """Turn ``class_weight`` ("balanced" or {class: weight}) into sample weights."""
+    if classes is None:
+        raise ValueError(
+            "class_weight needs one class per sample: integer labels, one-hot rows or a"
+            " single 0/1 output; pass sample_weight instead"
+        )
+    counts = np.bincount(classes)
+    if class_weight == "balanced":
+        present = counts > 0
+        per_class = np.zeros(len(counts))
+        per_class[present] = len(classes) / (present.sum() * counts[present])
+    elif isinstance(class_weight, dict):
+        per_class = np.ones(len(counts))
+        for label, weight in class_weight.items():
+            if not isinstance(label, int | np.integer) or not label >= 0:
+                raise ValueError(
+                    f"class_weight keys must be class indices 0, 1, ..., got {label!r}"
+                )
+            if not (
+                isinstance(weight, int | float) and np.isfinite(weight) and weight >= 0
+            ):
+                raise ValueError(
+                    f"class_weight[{label}] must be a number >= 0, got {weight!r}"
+                )
+            if label < len(per_class):
+                per_class[label] = weight
+    else:
+        raise ValueError(
+            f"class_weight must be 'balanced' or a dict of class index to weight,"
+            f" got {class_weight!r}"
+        )
+    return per_class[classes].astype(dtype)
+
+
+def _split_validation(rng, n_samples: int, fraction: float, classes) -> np.ndarray:
+    """Return sorted validation rows: ``fraction`` of each class, or of all rows."""
+    if classes is None:
+        chosen = rng.permutation(n_samples)[: round(fraction * n_samples)]
+    else:
+        chosen = []
+        for label in np.unique(classes):
+            rows = rng.permutation(np.flatnonzero(classes == label))
+            chosen.append(rows[: round(fraction * len(rows))])
+        chosen = np.concatenate(chosen)
+    if len(chosen) == 0 or len(chosen) == n_samples:
+        raise ValueError(
+            f"validation_split={fraction} of {n_samples} samples leaves no"
+            " validation or no training samples; use a fraction such as 0.2 or more"
+        )
+    return np.sort(chosen)
+
+
+class _CtrlC:
+    """Turn the first Ctrl-C during ``fit`` into a request to stop after the batch.
+
+    A second Ctrl-C interrupts at once. Outside the main thread (where Python
+    delivers signals) it does nothing and KeyboardInterrupt arrives as usual.
+    """
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._previous = None
+
+    def _handle(self, signum, frame) -> None:
+        self.pressed = True
+        signal.signal(signal.SIGINT, self._previous)
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._previous is not None and not self.pressed:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def fit(
+    network,
+    X,
+    y,
+    *,
+    epochs=1,
+    batch_size=None,
+    shuffle=True,
+    validation_data=None,
+    validation_split=0.0,
+    sample_weight=None,
+    class_weight=None,
+    metrics=None,
+    callbacks=None,
+    verbose=0,
+):
+    """Train ``network`` on ``X`` and ``y``; see :meth:`glassnet.Network.fit`."""
+    from . import metrics as metrics_module
+    from .progress import ProgressBar
+
+    loss_fn, dtype = network.loss, network.dtype
+    X = check_array(X, name="X", dtype=dtype, n_columns=network.n_inputs)
+    y = loss_fn.check_targets(y, network.n_outputs, dtype)
+    check_same_length(X, y)
     epochs = check_positive_int(epochs, name="epochs")
+    classes = _class_indices(loss_fn, y)
+    weights = None
+    if sample_weight is not None:
+        weights = _check_sample_weight(sample_weight, len(X), dtype)
+    if class_weight is not None:
+        by_class = _class_weights(class_weight, classes, dtype)
+        weights = by_class if weights is None else weights * by_class
+
+    validation = None
+    if validation_data is not None and validation_split:
+        raise ValueError("pass validation_data or validation_split, not both")
+    if validation_data is not None:
+        if not isinstance(validation_data, tuple | list) or len(
+            validation_data
+        ) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (X_val, y_val) or (X_val, y_val,"
+                f" sample_weight_val), got {type(validation_data).__name__}"
+            )
+        X_val = check_array(
+            validation_data[0], name="X_val", dtype=dtype, n_columns=network.n_inputs
+        )
+        y_val = loss_fn.check_targets(validation_data[1], network.n_outputs, dtype)
+        check_same_length(X_val, y_val, names=("X_val", "y_val"))
+        w_val = None
+        if len(validation_data) == 3 and validation_data[2] is not None:
+            w_val = _check_sample_weight(validation_data[2], len(X_val), dtype)
+        validation = (X_val, y_val, w_val)
+    elif validation_split:
+        if not (isinstance(validation_split, float) and 0.0 < validation_split < 1.0):
+            raise ValueError(
+                "validation_split must be a fraction in (0, 1),"
+                f" got {validation_split!r}"
+            )
+        rows = _split_validation(network.rng, len(X), validation_split, classes)
+        train = np.setdiff1d(np.arange(len(X)), rows, assume_unique=True)
+        w_val = None if weights is None else weights[rows]
+        validation = (X[rows], y[rows], w_val)
+        X, y = X[train], y[train]
+        weights = None if weights is None else weights[train]
+
+    if metrics is None:
+        metrics = "auto" if validation is not None else None
+    metric_names = metrics_module.check_names(
+        metrics, is_classification=loss_fn.is_classification
+    )
     n_samples = len(X)
     if batch_size is None:
         batch_size = n_samples
     batch_size = min(check_positive_int(batch_size, name="batch_size"), n_samples)
     callbacks = check_callbacks(callbacks)
-    mean = network.loss.reduction == "mean"
+    if verbose:
+        callbacks.append(ProgressBar(epochs=epochs, verbose=verbose))
+    mean = loss_fn.reduction == "mean"
     # A full batch is the same gradient in any order: keep the data as given.
     shuffle = shuffle and batch_size < n_samples
-    history = History()
-    network.history = history
-    network.stop_training = False
     batch_starts = range(0, n_samples, batch_size)
+    # Outputs of every batch of an epoch, gathered only when metrics need them.
+    epoch_outputs = (
+        np.empty((n_samples, network.n_outputs), dtype=dtype) if metric_names else None
+    )
+    history = network.history
+    history.stop_reason, history.best_epoch = None, None
+    network.stop_training = False
     for callback in callbacks:
         callback.on_train_begin(network)
     # NaN and overflow are caught through the loss after every step, with a
     # message that says what to do, instead of as NumPy warnings along the way.
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for epoch in range(epochs):
-            for callback in callbacks:
-                callback.on_epoch_begin(network, epoch)
-            order = network.rng.permutation(n_samples) if shuffle else None
-            total = 0.0
-            for batch, start in enumerate(batch_starts):
-                if batch_size == n_samples:
-                    X_batch, y_batch = X, y
-                elif order is None:
-                    X_batch = X[start : start + batch_size]
-                    y_batch = y[start : start + batch_size]
-                else:
-                    rows = order[start : start + batch_size]
-                    X_batch, y_batch = X.take(rows, axis=0), y.take(rows, axis=0)
+    with (
+        np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+        _CtrlC() as ctrl_c,
+    ):
+        try:
+            for _ in range(epochs):
+                epoch = network.epochs_trained
                 for callback in callbacks:
-                    callback.on_batch_begin(network, batch)
-                try:
-                    loss = network._train_step(X_batch, y_batch)
-                except NonFiniteLossError as error:
-                    raise NonFiniteLossError(
-                        f"loss became {error.args[0]} at epoch {epoch + 1}, batch"
-                        f" {batch + 1}; training stopped with the weights of the step"
-                        " before. Lower the learning rate or scale the inputs"
-                        " (for example standardise X)"
-                    ) from None
-                total += loss * len(X_batch) if mean else loss
+                    callback.on_epoch_begin(network, epoch)
+                learning_rate = network.optimizer.learning_rate
+                order = network.rng.permutation(n_samples) if shuffle else None
+                total = total_weight = 0.0
+                for batch, start in enumerate(batch_starts):
+                    stop = start + batch_size
+                    w_batch = None
+                    if batch_size == n_samples:
+                        X_batch, y_batch, w_batch = X, y, weights
+                    elif order is None:
+                        X_batch, y_batch = X[start:stop], y[start:stop]
+                        if weights is not None:
+                            w_batch = weights[start:stop]
+                    else:
+                        rows = order[start:stop]
+                        X_batch, y_batch = X.take(rows, axis=0), y.take(rows, axis=0)
+                        if weights is not None:
+                            w_batch = weights.take(rows)
+                    for callback in callbacks:
+                        callback.on_batch_begin(network, batch)
+                    try:
+                        loss = network._train_step(X_batch, y_batch, w_batch)
+                    except NonFiniteLossError as error:
+                        where = f"epoch {epoch + 1}, batch {batch + 1}"
+                        raise NonFiniteLossError(f"at {where}: {error}") from None
+                    if not mean:
+                        total += loss
+                    else:
+                        batch_weight = (
+                            len(X_batch) if w_batch is None else w_batch.sum()
+                        )
+                        total += loss * batch_weight
+                        total_weight += batch_weight
+                    if epoch_outputs is not None:
+                        epoch_outputs[start:stop] = network.layers[-1].outputs
+                    for callback in callbacks:
+                        callback.on_batch_end(network, batch, {"loss": loss})
+                    if ctrl_c.pressed:
+                        raise KeyboardInterrupt
+                record = {
+                    "epoch": epoch,
+                    "loss": total / total_weight if mean else total,
+                    "learning_rate": learning_rate,
+                }
+                if metric_names:
+                    y_epoch = y if order is None else y.take(order, axis=0)
+                    record.update(
+                        metrics_module.evaluate(
+                            metric_names, loss_fn, y_epoch, epoch_outputs
+                        )
+                    )
+                if validation is not None:
+                    X_val, y_val, w_val = validation
+                    val_loss, val_outputs = network._evaluate(X_val, y_val, w_val)
+                    record["val_loss"] = val_loss
+                    for name, value in metrics_module.evaluate(
+                        metric_names, loss_fn, y_val, val_outputs
+                    ).items():
+                        record[f"val_{name}"] = value
+                history.records.append(record)
                 for callback in callbacks:
-                    callback.on_batch_end(network, batch, {"loss": loss})
-            epoch_loss = total / n_samples if mean else total
-            history.loss.append(epoch_loss)
-            for callback in callbacks:
-                callback.on_epoch_end(network, epoch, {"loss": epoch_loss})
-            if network.stop_training:
-                break
+                    callback.on_epoch_end(network, epoch, record)
+                if network.stop_training or ctrl_c.pressed:
+                    break
+        except KeyboardInterrupt:
+            history.stop_reason = "interrupted"
+    if ctrl_c.pressed:
+        history.stop_reason = "interrupted"
+    if history.stop_reason is None:
+        history.stop_reason = (
+            "stopped_by_callback" if network.stop_training else "completed"
+        )
     for callback in callbacks:
         callback.on_train_end(network, history)
     return history

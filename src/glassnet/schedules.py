@@ -1,0 +1,56 @@
+"""Learning-rate schedules: functions of the epoch, for ``LearningRateScheduler``.
+
+Each returns a callable ``schedule(epoch) -> learning_rate``; epochs count from 0.
+For a rate that follows the validation loss instead, see
+:class:`~glassnet.callbacks.ReduceLROnPlateau`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def _check_rate(value: float, name: str) -> float:
+    if not (isinstance(value, int | float) and 0 < value < float("inf")):
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return float(value)
+
+
+def constant(learning_rate: float) -> Callable[[int], float]:
+    """Return a schedule that keeps ``learning_rate`` every epoch."""
+    learning_rate = _check_rate(learning_rate, "learning_rate")
+    return lambda epoch: learning_rate
+
+
+def step_decay(
+    initial: float, factor: float = 0.5, every: int = 10
+) -> Callable[[int], float]:
+    """Return ``initial * factor ** (epoch // every)``: a drop every ``every`` epochs.
+
+    Examples
+    --------
+    >>> schedule = step_decay(0.1, factor=0.5, every=10)
+    >>> [schedule(epoch) for epoch in (0, 9, 10, 25)]
+    [0.1, 0.1, 0.05, 0.025]
+    """
+    initial = _check_rate(initial, "initial")
+    if not 0 < factor <= 1:
+        raise ValueError(f"factor must be in (0, 1], got {factor!r}")
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise ValueError(f"every must be a positive integer, got {every!r}")
+    return lambda epoch: initial * factor ** (epoch // every)
+
+
+def exponential_decay(initial: float, rate: float = 0.96) -> Callable[[int], float]:
+    """Return ``initial * rate ** epoch``: a smooth decay by ``rate`` per epoch.
+
+    Examples
+    --------
+    >>> schedule = exponential_decay(1.0, rate=0.5)
+    >>> [schedule(epoch) for epoch in range(4)]
+    [1.0, 0.5, 0.25, 0.125]
+    """
+    initial = _check_rate(initial, "initial")
+    if not 0 < rate <= 1:
+        raise ValueError(f"rate must be in (0, 1], got {rate!r}")
+    return lambda epoch: initial * rate**epoch
