@@ -8,6 +8,7 @@ them in place, so a training step allocates no parameter-sized arrays.
 
 from __future__ import annotations
 
+import html
 import itertools
 import math
 
@@ -515,6 +516,39 @@ class Network:
             callbacks=callbacks,
             verbose=verbose,
         )
+
+    def explain(self, X, y):
+        """Explain one training step on ``X``, ``y`` in the tutorials' words.
+
+        Returns an :class:`~glassnet.explain.Explanation` (print it); the network
+        itself is not changed. See :func:`glassnet.explain.explain`.
+        """
+        from .explain import explain
+
+        return explain(self, X, y)
+
+    def report(self, path, recording=None) -> None:
+        """Write a self-contained HTML learning report to ``path``.
+
+        Parameters
+        ----------
+        path : str or path-like
+        recording : Recording, optional
+            From a :class:`~glassnet.recording.Recorder` used in ``fit``: adds
+            the slider across epochs and the predictions on its rows.
+        """
+        from . import report
+
+        report.write(path, network=self, recording=recording)
+
+    def _repr_html_(self) -> str:
+        """Show the network as a diagram in Jupyter."""
+        from .report import network_svg
+
+        dense = [layer for layer in self.layers if isinstance(layer, Dense)]
+        widths = [self.n_inputs] + [layer.n_units for layer in dense]
+        weights = [layer.params["weights"] for layer in dense]
+        return f"<p>{html.escape(repr(self))}</p>" + network_svg(widths, weights)
 
     def save(self, path) -> None:
         """Write the network to ``path`` (see :mod:`glassnet.io`), atomically."""

@@ -1,0 +1,255 @@
+"""Explain one training step in the tutorials' words: every matrix, what it means.
+
+:func:`explain` runs the forward and backward pass of one step on ``X``, ``y``
+and computes the update the optimizer *would* make, on copies: the network's
+weights and optimizer state are left as they were. The result lists, in the
+order the tutorials compute them, ``l0``, ``syn0``, ``l1``..., the error, the
+deltas and the updates, each with its shape, its values and one sentence.
+
+Names extend the tutorials' pattern to any depth: ``lk`` is the output of
+layer k (``l0`` the inputs), ``synk`` the weights from ``lk`` to ``l(k+1)``,
+``lk_error`` the error that reaches ``lk`` and ``lk_delta`` that error times the
+slope of the activation (minus the gradient of the loss with respect to the
+layer's pre-activation).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from .layers import Dense, Dropout
+
+
+@dataclass
+class Step:
+    """One named matrix of a training step.
+
+    Attributes
+    ----------
+    name : str
+        The tutorials' name, such as ``"l1_delta"``.
+    formula : str
+        How it is computed, such as ``"l2_error * sigmoid'(l2)"``.
+    value : ndarray
+    meaning : str
+        One sentence on what it means.
+    """
+
+    name: str
+    formula: str
+    value: np.ndarray
+    meaning: str
+
+
+@dataclass
+class Explanation:
+    """Every matrix of one training step, in order; ``str()`` renders it as text.
+
+    Attributes
+    ----------
+    steps : list of Step
+    loss : float
+        The step's loss, before the update.
+    summary : str
+        What network, data and rule the step used.
+    """
+
+    steps: list[Step]
+    loss: float
+    summary: str
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        for step in self.steps:
+            if step.name == name:
+                return step.value
+        raise KeyError(f"no matrix named {name!r}; have {[s.name for s in self.steps]}")
+
+    def to_text(self, *, max_rows: int = 8, precision: int = 8) -> str:
+        """Render each matrix with its shape, values (rows elided past ``max_rows``)."""
+        lines = [self.summary, ""]
+        for step in self.steps:
+            shape = "x".join(map(str, np.shape(step.value))) or "scalar"
+            lines.append(f"{step.name} = {step.formula}    [{shape}]")
+            lines.append(f"  {step.meaning}")
+            with np.printoptions(
+                precision=precision, suppress=True, threshold=max_rows * 8, edgeitems=3
+            ):
+                text = np.array2string(np.asarray(step.value), max_line_width=88)
+            lines.extend("  " + row for row in text.splitlines())
+            lines.append("")
+        lines.append(f"loss (before the update) = {self.loss:.10g}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+_SLOPES = {
+    "sigmoid": "{a} * (1 - {a})",
+    "tanh": "1 - {a}**2",
+    "relu": "({a} > 0)",
+    "leaky_relu": "where({a} > 0, 1, alpha)",
+    "identity": "1",
+    "softmax": "softmax's Jacobian",
+}
+
+
+def explain(network, X, y) -> Explanation:
+    """Run one training step of ``network`` on ``X``, ``y`` and explain every matrix.
+
+    The network's weights and optimizer state are not changed; its layers keep
+    the step's arrays, so ``network.intermediates()`` shows the same step.
+
+    Parameters
+    ----------
+    network : Network
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like of targets, as for ``fit``
+
+    Returns
+    -------
+    Explanation
+        Print it, or read a matrix by name: ``explanation["l1_delta"]``.
+    """
+    X, y, _ = network._check_data(X, y)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        outputs = network._forward(X, training=True)
+        last = network.layers[-1]
+        if network._fused:
+            loss = network.loss.forward_fused(last.preactivations, outputs, y)
+        else:
+            loss = network.loss.forward(outputs, y)
+        network._targets, network._last_loss = y, loss
+        network._backward_from_loss()
+        # The update the optimizer would make, applied to copies.
+        optimizer = copy.deepcopy(network.optimizer)
+        params = {name: value.copy() for name, value in network._params.items()}
+        optimizer.step(params, network._grads)
+    sgd = type(network.optimizer).__name__ == "SGD"
+    if sgd and not network.optimizer.momentum and not network.optimizer.weight_decay:
+        # Exact: new - old would round, and the tutorials add l.T @ delta itself.
+        rate = network.optimizer.learning_rate
+        updates = {name: -(rate * grad) for name, grad in network._grads.items()}
+    else:
+        updates = {name: params[name] - network._params[name] for name in params}
+    values = network.intermediates()
+    depth = len(network.layers)
+    steps = [
+        Step(
+            "l0",
+            "X",
+            values["l0"],
+            "The inputs: one row per sample, one column per feature.",
+        )
+    ]
+    for index, layer in enumerate(network.layers):
+        below, here = f"l{index}", f"l{index + 1}"
+        if isinstance(layer, Dense):
+            steps.append(
+                Step(
+                    f"syn{index}",
+                    "weights",
+                    values[f"syn{index}"].copy(),
+                    f"The synapses from {below} to {here}: row i holds the weights from"
+                    f" {below}[:, i] to each of the {layer.n_units} neurons.",
+                )
+            )
+            bias = f" + b{index}" if layer.use_bias else ""
+            activation = layer.activation.name
+            role = (
+                "the prediction for each sample"
+                if index == depth - 1
+                else ("the hidden layer's values for each sample")
+            )
+            steps.append(
+                Step(
+                    here,
+                    f"{activation}({below} @ syn{index}{bias})",
+                    values[here],
+                    f"Each neuron sums its weighted inputs and applies {activation}:"
+                    f" {role}.",
+                )
+            )
+        elif isinstance(layer, Dropout):
+            steps.append(
+                Step(
+                    here,
+                    f"{below} * mask / (1 - {layer.rate:g})",
+                    values[here],
+                    "Dropout zeroes a random part of the values while training.",
+                )
+            )
+    steps.append(
+        Step(
+            f"l{depth}_error",
+            f"y - l{depth}",
+            values[f"l{depth}_error"],
+            "How much each prediction missed: positive means it should be higher.",
+        )
+    )
+    for index in range(depth, 0, -1):
+        layer = network.layers[index - 1]
+        here = f"l{index}"
+        if index < depth and f"{here}_error" in values:
+            steps.append(
+                Step(
+                    f"{here}_error",
+                    f"l{index + 1}_delta @ syn{index}.T",
+                    values[f"{here}_error"],
+                    f"The error sent back to {here}: each value's share of the"
+                    " deltas above, through the weights it was multiplied by.",
+                )
+            )
+        if f"{here}_delta" in values:
+            if index == depth and network._fused:
+                formula = f"(y - l{depth}) / n_samples"
+                meaning = (
+                    f"{network.loss.name} after {layer.activation.name} simplifies to"
+                    " the miss itself (averaged over samples): the fused gradient."
+                )
+            else:
+                slope = _SLOPES[layer.activation.name].format(a=here)
+                loss_fn = network.loss
+                # With the tutorials' loss, -dLoss/dl is exactly the miss, y - l.
+                tutorial_loss = loss_fn.name == "half_squared_error" and (
+                    loss_fn.reduction == "sum"
+                )
+                source = f"{here}_error"
+                if index == depth and not tutorial_loss:
+                    source = f"-dLoss/d{here}"
+                formula = f"{source} * {slope}"
+                meaning = (
+                    "The error times the slope of the activation: confident values"
+                    " (flat slope) change little, unsure ones change most."
+                )
+            steps.append(
+                Step(f"{here}_delta", formula, values[f"{here}_delta"], meaning)
+            )
+    optimizer_name = type(network.optimizer).__name__
+    for index in range(depth - 1, -1, -1):
+        name = f"layers.{index}.weights"
+        if name not in updates:
+            continue
+        if optimizer_name == "SGD" and not network.optimizer.momentum:
+            rate = network.optimizer.learning_rate
+            formula = f"{rate:g} * l{index}.T @ l{index + 1}_delta"
+        else:
+            gradient = f"-l{index}.T @ l{index + 1}_delta"
+            formula = f"{optimizer_name}'s step from syn{index}_grad = {gradient}"
+        steps.append(
+            Step(
+                f"syn{index}_update",
+                formula,
+                updates[name],
+                f"How syn{index} changes: each weight moves by its input times the"
+                " delta it fed, so weights that caused the most error move most.",
+            )
+        )
+    summary = (
+        f"One training step of {network!r} on {len(X)} samples; the update shown"
+        " is computed on copies: the network itself is unchanged."
+    )
+    return Explanation(steps=steps, loss=float(loss), summary=summary)
