@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._config import Configurable
+
 # Constants as 0-d arrays of each dtype: a ufunc takes them about twice as fast
 # as Python floats, which matters on the tutorials' 4-row arrays (and a 0-d
 # array of the other dtype would upcast float32).
@@ -72,7 +74,7 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
-class Activation:
+class Activation(Configurable):
     """Base class: ``forward(z)`` caches ``outputs``; ``backward`` returns dL/dz.
 
     Attributes
@@ -103,14 +105,6 @@ class Activation:
         ``out``, when given, must not be ``grad_output`` itself.
         """
         raise NotImplementedError
-
-    def get_config(self) -> dict:
-        """Return the constructor arguments, for model files."""
-        return {}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Identity(Activation):
@@ -202,9 +196,6 @@ class LeakyReLU(Activation):
         slope = np.where(self.outputs > 0, 1.0, self.alpha).astype(grad_output.dtype)
         return np.multiply(grad_output, slope, out=out)
 
-    def get_config(self):
-        return {"alpha": self.alpha}
-
 
 class Softmax(Activation):
     """Row-wise softmax: ``a_ij = exp(z_ij) / sum_k exp(z_ik)``, stable for any z.
@@ -261,10 +252,6 @@ def get(activation) -> Activation:
         ) from None
 
 
-def from_config(name: str, config: dict) -> Activation:
+def from_config(name: str, config: dict):
     """Rebuild an activation from its name and ``get_config()`` (for model files)."""
-    if name not in _ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {name!r}; expected one of {sorted(_ACTIVATIONS)}"
-        )
-    return _ACTIVATIONS[name](**config)
+    return type(get(name))(**config)

@@ -87,6 +87,59 @@ class Explanation:
         return self.to_text()
 
 
+def intermediates(network) -> dict[str, np.ndarray | float]:
+    """Return every array of ``network``'s last training step by the tutorials' names.
+
+    This is ``Network.intermediates``. After ``train_step`` or ``fit``, for a
+    network of L layers:
+
+    - ``"l0"`` the inputs, ``"l1"`` ... ``"lL"`` each layer's outputs (the
+      forward pass *before* the step's update, as the tutorials print them);
+    - ``"lL_error"``: ``y - lL``, how much the network missed;
+    - ``"lk_delta"``: minus dL/dz_k, the tutorials' delta (for their loss,
+      half the sum of squares, ``lL_delta = lL_error * lL * (1 - lL)``);
+    - ``"lk_error"`` for k < L: minus dL/dl_k, the error sent back to layer
+      k, ``l(k+1)_delta @ syn(k).T``;
+    - ``"syn0"`` ... the weights *after* the update, ``"syn0_grad"`` ... their
+      gradients, and ``"b0"``, ``"b0_grad"`` ... for biases;
+    - ``"loss"``: the step's loss.
+
+    Returns
+    -------
+    dict of str to ndarray or float
+
+    Raises
+    ------
+    RuntimeError
+        If the network has not taken a training step yet.
+    """
+    if network._targets is None:
+        raise RuntimeError("no training step yet: call train_step(X, y) or fit first")
+    values: dict[str, np.ndarray | float] = {"l0": network.layers[0].inputs}
+    depth = len(network.layers)
+    for index, layer in enumerate(network.layers):
+        values[f"l{index + 1}"] = layer.outputs
+    targets = network._targets
+    if targets.ndim == 1:  # class labels: compare with one-hot rows
+        targets = np.eye(network.n_outputs, dtype=network.dtype)[targets]
+    values[f"l{depth}_error"] = targets - network.layers[-1].outputs
+    for index in range(depth, 0, -1):
+        layer = network.layers[index - 1]
+        if index < depth and getattr(layer, "grad_outputs", None) is not None:
+            values[f"l{index}_error"] = -layer.grad_outputs
+        if getattr(layer, "grad_preactivations", None) is not None:
+            values[f"l{index}_delta"] = -layer.grad_preactivations
+    for index, layer in enumerate(network.layers):
+        if "weights" in layer.params:
+            values[f"syn{index}"] = layer.params["weights"]
+            values[f"syn{index}_grad"] = layer.grads["weights"]
+        if "biases" in layer.params:
+            values[f"b{index}"] = layer.params["biases"]
+            values[f"b{index}_grad"] = layer.grads["biases"]
+    values["loss"] = network._last_loss
+    return values
+
+
 _SLOPES = {
     "sigmoid": "{a} * (1 - {a})",
     "tanh": "1 - {a}**2",
@@ -135,7 +188,7 @@ def explain(network, X, y) -> Explanation:
         updates = {name: -(rate * grad) for name, grad in network._grads.items()}
     else:
         updates = {name: params[name] - network._params[name] for name in params}
-    values = network.intermediates()
+    values = intermediates(network)
     depth = len(network.layers)
     steps = [
         Step(

@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations, initializers
+from ._config import Configurable
 from ._validation import check_dtype, check_positive_int
 
 
-class Layer:
+class Layer(Configurable):
     """Base class of every layer.
 
     Attributes
@@ -60,14 +61,6 @@ class Layer:
         dtype = check_dtype(dtype)
         self.params = {name: value.astype(dtype) for name, value in self.params.items()}
         self.grads = {name: value.astype(dtype) for name, value in self.grads.items()}
-
-    def get_config(self) -> dict:
-        """Return the constructor arguments, for model files and ``repr``."""
-        return {}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Dense(Layer):
@@ -219,12 +212,6 @@ default="auto"
             config["activation_config"] = self.activation.get_config()
         return config
 
-    def __repr__(self) -> str:
-        return (
-            f"Dense({self.n_inputs}, {self.n_units},"
-            f" activation={self.activation.name!r}, use_bias={self.use_bias})"
-        )
-
 
 class Dropout(Layer):
     """Inverted dropout: zero each input with probability ``rate`` while training.
@@ -250,6 +237,8 @@ class Dropout(Layer):
     Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from
     Overfitting", JMLR 2014.
     """
+
+    _not_config = ("rng",)
 
     def __init__(self, rate: float, *, rng=None) -> None:
         super().__init__()
@@ -285,9 +274,6 @@ class Dropout(Layer):
 
     def infer(self, inputs):
         return inputs
-
-    def get_config(self):
-        return {"rate": self.rate}
 
 
 _LAYERS = {cls.__name__: cls for cls in (Dense, Dropout)}

@@ -19,10 +19,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations
+from ._config import Configurable
 from ._validation import check_array
 
 
-class Loss:
+class Loss(Configurable):
     """Base class: ``forward(outputs, y)`` returns the loss; ``backward()`` dL/doutputs.
 
     Parameters
@@ -97,12 +98,6 @@ class Loss:
     def backward_fused(self) -> np.ndarray:
         """Return dL/dlogits for the last ``forward_fused`` call."""
         raise NotImplementedError
-
-    def get_config(self) -> dict:
-        return {"reduction": self.reduction}
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(reduction={self.reduction!r})"
 
 
 class MeanSquaredError(Loss):

@@ -8,14 +8,15 @@ them in place, so a training step allocates no parameter-sized arrays.
 
 from __future__ import annotations
 
-import html
 import itertools
 import math
 
 import numpy as np
 
+from . import explain as explain_module
 from . import layers as layers_module
 from . import losses, optimizers, training
+from . import report as report_module
 from ._validation import check_array, check_dtype, check_same_length
 from .layers import Dense, Layer
 
@@ -245,59 +246,6 @@ class Network:
                 )
             param[...] = value
 
-    def intermediates(self) -> dict[str, np.ndarray | float]:
-        """Return every array of the last training step under the tutorials' names.
-
-        After :meth:`train_step` or :meth:`fit`, for a network of L layers:
-
-        - ``"l0"`` the inputs, ``"l1"`` ... ``"lL"`` each layer's outputs (the
-          forward pass *before* the step's update, as the tutorials print them);
-        - ``"lL_error"``: ``y - lL``, how much the network missed;
-        - ``"lk_delta"``: minus dL/dz_k, the tutorials' delta (for their loss,
-          half the sum of squares, ``lL_delta = lL_error * lL * (1 - lL)``);
-        - ``"lk_error"`` for k < L: minus dL/dl_k, the error sent back to layer
-          k, ``l(k+1)_delta @ syn(k).T``;
-        - ``"syn0"`` ... the weights *after* the update, ``"syn0_grad"`` ... their
-          gradients, and ``"b0"``, ``"b0_grad"`` ... for biases;
-        - ``"loss"``: the step's loss.
-
-        Returns
-        -------
-        dict of str to ndarray or float
-
-        Raises
-        ------
-        RuntimeError
-            If the network has not taken a training step yet.
-        """
-        if self._targets is None:
-            raise RuntimeError(
-                "no training step yet: call train_step(X, y) or fit first"
-            )
-        values: dict[str, np.ndarray | float] = {"l0": self.layers[0].inputs}
-        depth = len(self.layers)
-        for index, layer in enumerate(self.layers):
-            values[f"l{index + 1}"] = layer.outputs
-        targets = self._targets
-        if targets.ndim == 1:  # class labels: compare with one-hot rows
-            targets = np.eye(self.n_outputs, dtype=self.dtype)[targets]
-        values[f"l{depth}_error"] = targets - self.layers[-1].outputs
-        for index in range(depth, 0, -1):
-            layer = self.layers[index - 1]
-            if index < depth and getattr(layer, "grad_outputs", None) is not None:
-                values[f"l{index}_error"] = -layer.grad_outputs
-            if getattr(layer, "grad_preactivations", None) is not None:
-                values[f"l{index}_delta"] = -layer.grad_preactivations
-        for index, layer in enumerate(self.layers):
-            if "weights" in layer.params:
-                values[f"syn{index}"] = layer.params["weights"]
-                values[f"syn{index}_grad"] = layer.grads["weights"]
-            if "biases" in layer.params:
-                values[f"b{index}"] = layer.params["biases"]
-                values[f"b{index}_grad"] = layer.grads["biases"]
-        values["loss"] = self._last_loss
-        return values
-
     # -- computation ----------------------------------------------------------
 
     def forward(self, X) -> np.ndarray:
@@ -428,127 +376,13 @@ class Network:
         self.optimizer.step(self._params, self._grads)
         return loss
 
-    def fit(
-        self,
-        X,
-        y,
-        *,
-        epochs: int = 1,
-        batch_size: int | None = None,
-        shuffle: bool = True,
-        validation_data=None,
-        validation_split: float = 0.0,
-        sample_weight=None,
-        class_weight=None,
-        metrics=None,
-        callbacks=None,
-        verbose: int = 0,
-    ) -> training.History:
-        """Train the network.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_inputs)
-        y : array-like of shape (n_samples, n_outputs) or (n_samples,)
-            Targets; for ``"categorical_crossentropy"``, integer class labels of
-            shape (n_samples,) or one-hot rows.
-        epochs : int, default=1
-            Passes over the data (more, after earlier ``fit`` calls: training
-            continues where it stopped, optimizer state included).
-        batch_size : int or None, default=None
-            Samples per step; None is the full batch (the tutorials' way).
-        shuffle : bool, default=True
-            Shuffle mini-batches each epoch with ``self.rng`` (a full batch is
-            never shuffled: its gradient does not depend on the order).
-        validation_data : tuple (X_val, y_val) or (X_val, y_val, weights), optional
-            Data to compute ``val_loss`` and validation metrics on after each epoch.
-        validation_split : float, default=0.0
-            Instead, hold out this fraction of ``X``, ``y`` (drawn with
-            ``self.rng``; stratified by class for classifiers).
-        sample_weight : array-like of shape (n_samples,), optional
-            Per-sample weights: the loss becomes ``sum(w * loss) / sum(w)``.
-        class_weight : "balanced" or dict of class index to float, optional
-            Weights per class (multiplied with ``sample_weight``); "balanced" is
-            ``n_samples / (n_classes * count(class))``.
-        metrics : None, "auto" or list of str, default=None
-            Metrics recorded per epoch, on the training batches' outputs and (as
-            ``val_*``) on the validation data: ``"accuracy"``, ``"log_loss"`` for
-            classifiers; ``"mae"``, ``"rmse"``, ``"r2"`` for regressors. None means
-            "auto" when there is validation data, else none.
-        callbacks : list of Callback, optional
-            Hooks called at each epoch and batch, such as
-            :class:`~glassnet.callbacks.EarlyStopping`.
-        verbose : {0, 1, 2}, default=0
-            0 is silent; 1 shows progress (a live bar on a terminal, a line every
-            few epochs otherwise); 2 prints a line per epoch.
-
-        Returns
-        -------
-        History
-            ``self.history``: one record per epoch this network has trained.
-
-        Raises
-        ------
-        ValueError
-            If ``X`` or ``y`` has the wrong shape, holds NaN or infinity, or
-            an argument is out of range.
-        FloatingPointError
-            If the loss becomes NaN or infinite (the message says what to try).
-
-        Notes
-        -----
-        Ctrl-C ends training cleanly after the current batch: ``fit`` returns
-        with ``history.stop_reason == "interrupted"`` (a second Ctrl-C interrupts
-        at once). Early stopping still restores its best weights.
-        """
-        return training.fit(
-            self,
-            X,
-            y,
-            epochs=epochs,
-            batch_size=batch_size,
-            shuffle=shuffle,
-            validation_data=validation_data,
-            validation_split=validation_split,
-            sample_weight=sample_weight,
-            class_weight=class_weight,
-            metrics=metrics,
-            callbacks=callbacks,
-            verbose=verbose,
-        )
-
-    def explain(self, X, y):
-        """Explain one training step on ``X``, ``y`` in the tutorials' words.
-
-        Returns an :class:`~glassnet.explain.Explanation` (print it); the network
-        itself is not changed. See :func:`glassnet.explain.explain`.
-        """
-        from .explain import explain
-
-        return explain(self, X, y)
-
-    def report(self, path, recording=None) -> None:
-        """Write a self-contained HTML learning report to ``path``.
-
-        Parameters
-        ----------
-        path : str or path-like
-        recording : Recording, optional
-            From a :class:`~glassnet.recording.Recorder` used in ``fit``: adds
-            the slider across epochs and the predictions on its rows.
-        """
-        from . import report
-
-        report.write(path, network=self, recording=recording)
-
-    def _repr_html_(self) -> str:
-        """Show the network as a diagram in Jupyter."""
-        from .report import network_svg
-
-        dense = [layer for layer in self.layers if isinstance(layer, Dense)]
-        widths = [self.n_inputs] + [layer.n_units for layer in dense]
-        weights = [layer.params["weights"] for layer in dense]
-        return f"<p>{html.escape(repr(self))}</p>" + network_svg(widths, weights)
+    # Each of these lives in the module whose one job it is; the function is
+    # the method (the network is its first argument).
+    fit = training.fit
+    intermediates = explain_module.intermediates
+    explain = explain_module.explain
+    report = report_module.write_network_report
+    _repr_html_ = report_module.network_html
 
     def save(self, path) -> None:
         """Write the network to ``path`` (see :mod:`glassnet.io`), atomically."""

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._config import Configurable
+
 
 def _decays(name: str) -> bool:
     return name.rpartition(".")[2] == "weights"
 
 
-class Optimizer:
+class Optimizer(Configurable):
     """Base class: holds ``learning_rate``, ``weight_decay`` and per-name ``state``.
 
     Parameters
@@ -55,13 +57,6 @@ class Optimizer:
 
     def _update(self, name: str, param: np.ndarray, grad: np.ndarray) -> None:
         raise NotImplementedError
-
-    def get_config(self) -> dict:
-        return {"learning_rate": self.learning_rate, "weight_decay": self.weight_decay}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class SGD(Optimizer):
@@ -122,13 +117,6 @@ class SGD(Optimizer):
             param -= self.learning_rate * (grad + self.momentum * velocity)
         else:
             param -= self.learning_rate * velocity
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "momentum": self.momentum,
-            "nesterov": self.nesterov,
-        }
 
 
 class Adam(Optimizer):
@@ -203,14 +191,6 @@ class Adam(Optimizer):
         work *= self._step_size
         param -= work
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-        }
-
 
 _OPTIMIZERS = {cls.name: cls for cls in (SGD, Adam)}
 
@@ -227,12 +207,6 @@ def get(optimizer) -> Optimizer:
         ) from None
 
 
-def from_config(name: str, config: dict) -> Optimizer:
+def from_config(name: str, config: dict):
     """Rebuild an optimizer from its name and ``get_config()`` (for model files)."""
-    try:
-        cls = _OPTIMIZERS[name]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown optimizer {name!r}; expected one of {sorted(_OPTIMIZERS)}"
-        ) from None
-    return cls(**config)
+    return type(get(name))(**config)

@@ -312,6 +312,28 @@ def render(config: dict, snapshots: list, history: dict, rows=None, title=None) 
     )
 
 
+def network_html(network) -> str:
+    """Return the network's diagram as HTML: ``Network._repr_html_`` (Jupyter)."""
+    dense = [layer for layer in network.layers if isinstance(layer, Dense)]
+    widths = [network.n_inputs] + [layer.n_units for layer in dense]
+    weights = [layer.params["weights"] for layer in dense]
+    return f"<p>{html.escape(repr(network))}</p>" + network_svg(widths, weights)
+
+
+def write_network_report(network, path, recording=None) -> None:
+    """Write a self-contained HTML learning report to ``path``: ``Network.report``.
+
+    Parameters
+    ----------
+    network : Network
+    path : str or path-like
+    recording : Recording, optional
+        From a :class:`~glassnet.recording.Recorder` used in ``fit``: adds the
+        slider across epochs and the predictions on its rows.
+    """
+    write(path, network=network, recording=recording)
+
+
 def write(path, network=None, recording=None) -> None:
     """Write the report for a network and/or a recording to ``path``, atomically.
 

@@ -231,18 +231,74 @@ def fit(
     X,
     y,
     *,
-    epochs=1,
-    batch_size=None,
-    shuffle=True,
+    epochs: int = 1,
+    batch_size: int | None = None,
+    shuffle: bool = True,
     validation_data=None,
-    validation_split=0.0,
+    validation_split: float = 0.0,
     sample_weight=None,
     class_weight=None,
     metrics=None,
     callbacks=None,
-    verbose=0,
-):
-    """Train ``network`` on ``X`` and ``y``; see :meth:`glassnet.Network.fit`."""
+    verbose: int = 0,
+) -> History:
+    """Train the network (``Network.fit``; ``network`` is ``self``).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like of shape (n_samples, n_outputs) or (n_samples,)
+        Targets; for ``"categorical_crossentropy"``, integer class labels of
+        shape (n_samples,) or one-hot rows.
+    epochs : int, default=1
+        Passes over the data (more, after earlier ``fit`` calls: training
+        continues where it stopped, optimizer state included).
+    batch_size : int or None, default=None
+        Samples per step; None is the full batch (the tutorials' way).
+    shuffle : bool, default=True
+        Shuffle mini-batches each epoch with ``self.rng`` (a full batch is
+        never shuffled: its gradient does not depend on the order).
+    validation_data : tuple (X_val, y_val) or (X_val, y_val, weights), optional
+        Data to compute ``val_loss`` and validation metrics on after each epoch.
+    validation_split : float, default=0.0
+        Instead, hold out this fraction of ``X``, ``y`` (drawn with
+        ``self.rng``; stratified by class for classifiers).
+    sample_weight : array-like of shape (n_samples,), optional
+        Per-sample weights: the loss becomes ``sum(w * loss) / sum(w)``.
+    class_weight : "balanced" or dict of class index to float, optional
+        Weights per class (multiplied with ``sample_weight``); "balanced" is
+        ``n_samples / (n_classes * count(class))``.
+    metrics : None, "auto" or list of str, default=None
+        Metrics recorded per epoch, on the training batches' outputs and (as
+        ``val_*``) on the validation data: ``"accuracy"``, ``"log_loss"`` for
+        classifiers; ``"mae"``, ``"rmse"``, ``"r2"`` for regressors. None means
+        "auto" when there is validation data, else none.
+    callbacks : list of Callback, optional
+        Hooks called at each epoch and batch, such as
+        :class:`~glassnet.callbacks.EarlyStopping`.
+    verbose : {0, 1, 2}, default=0
+        0 is silent; 1 shows progress (a live bar on a terminal, a line every
+        few epochs otherwise); 2 prints a line per epoch.
+
+    Returns
+    -------
+    History
+        ``self.history``: one record per epoch this network has trained.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` or ``y`` has the wrong shape, holds NaN or infinity, or
+        an argument is out of range.
+    FloatingPointError
+        If the loss becomes NaN or infinite (the message says what to try).
+
+    Notes
+    -----
+    Ctrl-C ends training cleanly after the current batch: ``fit`` returns
+    with ``history.stop_reason == "interrupted"`` (a second Ctrl-C interrupts
+    at once). Early stopping still restores its best weights.
+    """
     from . import metrics as metrics_module
     from .progress import ProgressBar
 
