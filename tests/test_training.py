@@ -403,3 +403,35 @@ def test_silent_by_default(capsys):
     X, y = noisy_regression()
     Network([Dense(5, 1)], seed=0).fit(X, y, epochs=3)
     assert capsys.readouterr() == ("", "")
+
+
+# -- checkpoints --------------------------------------------------------------
+
+
+def test_model_checkpoint_keeps_the_best_and_every_epoch(tmp_path):
+    from glassnet import ModelCheckpoint, load
+
+    X, y = noisy_regression()
+    net = overfitting_net()
+    best_path = tmp_path / "best.npz"
+    history = net.fit(
+        X[:80],
+        y[:80],
+        epochs=30,
+        validation_data=(X[80:], y[80:]),
+        callbacks=[
+            ModelCheckpoint(best_path, save_best_only=True),
+            ModelCheckpoint(tmp_path / "epoch-{epoch}.npz"),
+        ],
+    )
+    best = int(np.argmin(history.val_loss))
+    restored = load(best_path)
+    assert restored.epochs_trained == best + 1
+    assert restored.compute_loss(X[80:], y[80:]) == pytest.approx(
+        history.val_loss[best]
+    )
+    assert sorted(p.name for p in tmp_path.glob("epoch-*.npz")) == sorted(
+        f"epoch-{epoch}.npz" for epoch in range(30)
+    )
+    last = load(tmp_path / "epoch-29.npz")
+    np.testing.assert_array_equal(last.predict(X), net.predict(X))

@@ -7,6 +7,7 @@ from . import (
     activations,
     callbacks,
     initializers,
+    io,
     layers,
     losses,
     metrics,
@@ -22,6 +23,7 @@ from .callbacks import (
     ModelCheckpoint,
     ReduceLROnPlateau,
 )
+from .io import ModelFileError, load
 from .layers import Dense, Dropout, Layer
 from .losses import (
     BinaryCrossEntropy,
@@ -53,6 +55,7 @@ __all__ = [
     "LearningRateScheduler",
     "MeanSquaredError",
     "ModelCheckpoint",
+    "ModelFileError",
     "Network",
     "NonFiniteLossError",
     "ReLU",
@@ -63,7 +66,9 @@ __all__ = [
     "activations",
     "callbacks",
     "initializers",
+    "io",
     "layers",
+    "load",
     "losses",
     "metrics",
     "optimizers",

@@ -82,6 +82,8 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
+    #: Names of the arrays kept per parameter in ``state`` (with momentum).
+    slot_names = ("velocity",)
 
     def __init__(
         self,
@@ -140,6 +142,8 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    #: Names of the arrays kept per parameter in ``state``.
+    slot_names = ("m", "v")
 
     def __init__(
         self,
