@@ -739,7 +739,8 @@ HOSTILE_FILES = {
         "cannot be built",
     ),
     "learning_rate_huge": (
-        set_field(*OPTIMIZER, "learning_rate", value=10**300),
+        # Beyond any float: 10**300 itself is a (silly) valid learning rate.
+        set_field(*OPTIMIZER, "learning_rate", value=10**400),
         "cannot be built",
     ),
     "unknown_layer": (

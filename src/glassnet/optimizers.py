@@ -17,6 +17,18 @@ import numpy as np
 from ._config import Configurable
 
 
+def _number(value, name: str, *, low: float, inclusive: bool) -> float:
+    """Return ``value`` as a finite float above ``low``, or raise a one-line error."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = float("nan")
+    if not (np.isfinite(number) and (number >= low if inclusive else number > low)):
+        bound = f">= {low:g}" if inclusive else f"> {low:g}"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+    return number
+
+
 def _decays(name: str) -> bool:
     return name.rpartition(".")[2] == "weights"
 
@@ -35,14 +47,10 @@ class Optimizer(Configurable):
     name = "optimizer"
 
     def __init__(self, learning_rate: float, weight_decay: float = 0.0) -> None:
-        if not (np.isfinite(learning_rate) and learning_rate > 0):
-            raise ValueError(
-                f"learning_rate must be a positive number, got {learning_rate!r}"
-            )
-        if not (np.isfinite(weight_decay) and weight_decay >= 0):
-            raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
-        self.learning_rate = float(learning_rate)
-        self.weight_decay = float(weight_decay)
+        self.learning_rate = _number(
+            learning_rate, "learning_rate", low=0, inclusive=False
+        )
+        self.weight_decay = _number(weight_decay, "weight_decay", low=0, inclusive=True)
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.n_steps = 0
 

@@ -262,7 +262,9 @@ def fit(
         Data to compute ``val_loss`` and validation metrics on after each epoch.
     validation_split : float, default=0.0
         Instead, hold out this fraction of ``X``, ``y`` (drawn with
-        ``self.rng``; stratified by class for classifiers).
+        ``self.rng``; stratified by class for classifiers). Each ``fit`` call
+        draws its own split: to resume training exactly, pass
+        ``validation_data`` instead.
     sample_weight : array-like of shape (n_samples,), optional
         Per-sample weights: the loss becomes ``sum(w * loss) / sum(w)``.
     class_weight : "balanced" or dict of class index to float, optional
