@@ -21,6 +21,18 @@ def check_dtype(dtype, *, name: str = "dtype") -> np.dtype:
     return resolved
 
 
+def check_number(value, name: str, *, low: float, inclusive: bool) -> float:
+    """Return ``value`` as a finite float above ``low``, or raise a one-line error."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = float("nan")
+    if not (np.isfinite(number) and (number >= low if inclusive else number > low)):
+        bound = f">= {low:g}" if inclusive else f"> {low:g}"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+    return number
+
+
 def check_positive_int(value, *, name: str) -> int:
     """Return ``value`` if it is a positive integer (bools excluded), else raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:

@@ -92,7 +92,6 @@ import json
 import math
 import os
 import reprlib
-import secrets
 import struct
 import warnings
 import zipfile
@@ -100,6 +99,8 @@ from io import BytesIO
 
 import numpy as np
 from numpy.lib import format as npy_format
+
+from ._files import atomic_file
 
 __all__ = ["FORMAT_VERSION", "MAX_HEADER_BYTES", "ModelFileError", "load", "save"]
 
@@ -308,51 +309,17 @@ def _write_atomically(path: str, members: list[tuple[str, np.ndarray]]) -> None:
         raise FileNotFoundError(
             f"cannot save to {path}: directory {directory} does not exist"
         )
-    fd, temp_path = _create_temporary(directory, os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as file:
-            with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
-                for name, array in members:
-                    # A fixed date (ZipInfo's 1980 default) makes files reproducible.
-                    info = zipfile.ZipInfo(name)
-                    info.external_attr = 0o644 << 16
-                    force_zip64 = array.nbytes > _ZIP64_THRESHOLD
-                    with archive.open(info, "w", force_zip64=force_zip64) as member:
-                        npy_format.write_array(member, array, allow_pickle=False)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp_path, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_path)
-        raise
-    _fsync_directory(directory)
-
-
-def _create_temporary(directory: str, base: str) -> tuple[int, str]:
-    """Create ``.<base>.<random>.tmp`` exclusively; the mode follows the umask."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        temp_path = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
-        try:
-            return os.open(temp_path, flags, 0o666), temp_path
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"cannot create a temporary file in {directory}")
-
-
-def _fsync_directory(directory: str) -> None:
-    """Make the rename durable (POSIX only: Windows cannot open a directory)."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        # NOTE: some file systems cannot fsync a directory; the new file is in
-        # place already, so failing the save here would only mislead.
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+    with (
+        atomic_file(path) as file,
+        zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive,
+    ):
+        for name, array in members:
+            # A fixed date (ZipInfo's 1980 default) makes files reproducible.
+            info = zipfile.ZipInfo(name)
+            info.external_attr = 0o644 << 16
+            force_zip64 = array.nbytes > _ZIP64_THRESHOLD
+            with archive.open(info, "w", force_zip64=force_zip64) as member:
+                npy_format.write_array(member, array, allow_pickle=False)
 
 
 # -- loading ----------------------------------------------------------------

@@ -15,18 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._config import Configurable
-
-
-def _number(value, name: str, *, low: float, inclusive: bool) -> float:
-    """Return ``value`` as a finite float above ``low``, or raise a one-line error."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        number = float("nan")
-    if not (np.isfinite(number) and (number >= low if inclusive else number > low)):
-        bound = f">= {low:g}" if inclusive else f"> {low:g}"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return number
+from ._validation import check_number
 
 
 def _decays(name: str) -> bool:
@@ -47,10 +36,12 @@ class Optimizer(Configurable):
     name = "optimizer"
 
     def __init__(self, learning_rate: float, weight_decay: float = 0.0) -> None:
-        self.learning_rate = _number(
+        self.learning_rate = check_number(
             learning_rate, "learning_rate", low=0, inclusive=False
         )
-        self.weight_decay = _number(weight_decay, "weight_decay", low=0, inclusive=True)
+        self.weight_decay = check_number(
+            weight_decay, "weight_decay", low=0, inclusive=True
+        )
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.n_steps = 0
 

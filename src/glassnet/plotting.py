@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from ._files import atomic_file, check_writable
 
 
 def plot_losses(history, path) -> None:
@@ -59,15 +59,8 @@ def plot_losses(history, path) -> None:
         axes.set_ylabel("loss")
         axes.legend()
         figure.tight_layout()
-        path = os.fspath(path)
-        temporary = os.path.join(
-            os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.tmp.png"
-        )
-        try:
-            figure.savefig(temporary, format="png")
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        check_writable(path)
+        with atomic_file(path) as file:
+            figure.savefig(file, format="png")
     finally:
         plt.close(figure)

@@ -88,10 +88,11 @@ class ProgressBar(Callback):
         elif self.live:
             self.file.write("\n")
         if history.stop_reason not in ("completed", None):
+            # Epochs are shown counting from 1, as in "epoch 3/10".
             best = (
                 ""
                 if history.best_epoch is None
-                else f"; best epoch {history.best_epoch}"
+                else f"; best epoch {history.best_epoch + 1}"
             )
             reason = history.stop_reason.replace("_", " ")
             print(f"training stopped: {reason}{best}", file=self.file)

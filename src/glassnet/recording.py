@@ -11,12 +11,11 @@ The recording is plain data; ``save`` writes it as JSON (never pickle), which
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._files import atomic_file, check_writable
 from .callbacks import Callback
 from .layers import Dense
 
@@ -124,19 +123,9 @@ class Recording:
 
     def save(self, path) -> None:
         """Write the recording as JSON to ``path``, atomically."""
-        path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(path))
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".glassnet-run-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(self.to_dict(), file)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        check_writable(path)
+        with atomic_file(path, text=True) as file:
+            json.dump(self.to_dict(), file)
 
     @classmethod
     def load(cls, path) -> Recording:

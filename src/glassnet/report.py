@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 
 import numpy as np
 
+from ._files import atomic_file, check_writable
 from .layers import Dense
 
 MAX_NEURONS = 12
@@ -361,15 +360,6 @@ def write(path, network=None, recording=None) -> None:
         recording.history = network.history.to_dict()
     rows = recording.rows if recording.rows.size else None
     text = render(recording.config, recording.snapshots, recording.history, rows)
-    path = os.fspath(path)
-    handle, temporary = tempfile.mkstemp(
-        dir=os.path.dirname(os.path.abspath(path)), prefix=".glassnet-report-"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    check_writable(path)
+    with atomic_file(path, text=True) as file:
+        file.write(text)
