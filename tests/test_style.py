@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "glassnet"
 ENGINE = ["activations", "layers", "losses", "optimizers", "network", "initializers"]
 # Modules that may import more than NumPy, each through an optional extra:
-# progress (tqdm).
-AROUND_THE_ENGINE: set[str] = {"progress"}
+# progress (tqdm), estimator (scikit-learn), tabular (pandas), plotting
+# (matplotlib).
+AROUND_THE_ENGINE: set[str] = {"estimator", "plotting", "progress", "tabular"}
 
 
 def ruff(*args):
