@@ -242,3 +242,20 @@ def test_float32_network_converts_float64_layers():
     net = Network([Dense(3, 4), Dense(4, 1)], dtype="float32", seed=0)
     assert all(p.dtype == np.float32 for p in net.named_parameters().values())
     assert net.predict(np.ones((2, 3))).dtype == np.float32
+
+
+def test_a_pickled_network_keeps_its_parameters_in_one_buffer():
+    """joblib and Dask pickle networks inside estimators: views must survive."""
+    import pickle
+
+    X, y = small_regression()
+    net = Network([Dense(3, 4, "tanh"), Dense(4, 1)], optimizer=Adam(0.01), seed=0)
+    net.fit(X, y, epochs=2)
+    copy = pickle.loads(pickle.dumps(net))
+    for name, param in copy.named_parameters().items():
+        assert np.shares_memory(param, copy._param_buffer), name
+        assert copy.layers[int(name.split(".")[1])].params[name.split(".")[2]] is param
+    np.testing.assert_array_equal(copy.predict(X), net.predict(X))
+    copy.fit(X, y, epochs=2)
+    net.fit(X, y, epochs=2)
+    np.testing.assert_array_equal(copy.predict(X), net.predict(X))

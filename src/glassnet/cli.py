@@ -433,7 +433,9 @@ def _train(args) -> int:
         if path is not None:
             check_writable(path)
     if args.plot is not None:
-        _require_matplotlib()
+        from .plotting import require_matplotlib
+
+        require_matplotlib()
     frame = tabular.read_table(args.data)
     say(f"read {args.data}: {frame.shape[0]:,} rows, {frame.shape[1]} columns")
     net = tabular.train(
@@ -477,15 +479,6 @@ def _train(args) -> int:
         plot_losses(net.history, args.plot)
         say(f"wrote the loss curves {args.plot}")
     return 0
-
-
-def _require_matplotlib() -> None:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise CommandError(
-            "--plot needs matplotlib: pip install 'glassnet[plot]'"
-        ) from None
 
 
 def _explain(args, parser) -> int:

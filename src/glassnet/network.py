@@ -128,6 +128,12 @@ class Network:
         self._targets: np.ndarray | None = None
         self._last_loss: float | None = None
 
+    def __setstate__(self, state: dict) -> None:
+        # Pickling (joblib, Dask) copies each view into an array of its own:
+        # make them views into one buffer again.
+        self.__dict__.update(state)
+        self._pack_parameters()
+
     def _pack_parameters(self) -> None:
         """Move every parameter and gradient into one flat buffer each, as views."""
         entries = [

@@ -5,6 +5,16 @@ from __future__ import annotations
 from ._files import atomic_file, check_writable
 
 
+def require_matplotlib() -> None:
+    """Raise a one-line ValueError saying how to install matplotlib if it is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ValueError(
+            "plotting needs matplotlib: pip install 'glassnet[plot]'"
+        ) from None
+
+
 def plot_losses(history, path) -> None:
     """Write a PNG of the training and validation loss per epoch to ``path``.
 
