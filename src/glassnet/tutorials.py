@@ -136,30 +136,43 @@ def trask_3layer(file: TextIO) -> Network:
     return net
 
 
-def milo_neuron(file: TextIO, iterations: int = 10_000) -> Network:
-    """Milo Harper's single neuron, and its answer for the new situation [1, 0, 0]."""
+def _single_neuron(file: TextIO, iterations: int, titles: tuple[str, str, str]):
+    """One sigmoid neuron on Milo Harper's data: weights before, after, a prediction."""
     net = tutorial_network([3, 1])
-    print("Random starting synaptic weights:", file=file)
+    print(titles[0], file=file)
     print(py2_format(net.layers[0].params["weights"]), file=file)
     net.fit(MILO_X, MILO_Y, epochs=iterations)
-    print("New synaptic weights after training:", file=file)
+    print(titles[1], file=file)
     print(py2_format(net.layers[0].params["weights"]), file=file)
-    print("Considering new situation [1, 0, 0] -> ?:", file=file)
+    print(titles[2], file=file)
     print(py2_format(net.predict([[1, 0, 0]])[0]), file=file)
     return net
+
+
+def milo_neuron(file: TextIO, iterations: int = 10_000) -> Network:
+    """Milo Harper's single neuron, and its answer for the new situation [1, 0, 0]."""
+    return _single_neuron(
+        file,
+        iterations,
+        (
+            "Random starting synaptic weights:",
+            "New synaptic weights after training:",
+            "Considering new situation [1, 0, 0] -> ?:",
+        ),
+    )
 
 
 def perceptron(file: TextIO) -> Network:
     """Marko Jerkic's perceptron class, on Milo Harper's data (it publishes none)."""
-    net = tutorial_network([3, 1])
-    print("Random starting weights:", file=file)
-    print(py2_format(net.layers[0].params["weights"]), file=file)
-    net.fit(MILO_X, MILO_Y, epochs=10_000)
-    print("Weights after training:", file=file)
-    print(py2_format(net.layers[0].params["weights"]), file=file)
-    print("Prediction for the new input [1, 0, 0]:", file=file)
-    print(py2_format(net.predict([[1, 0, 0]])[0]), file=file)
-    return net
+    return _single_neuron(
+        file,
+        10_000,
+        (
+            "Random starting weights:",
+            "Weights after training:",
+            "Prediction for the new input [1, 0, 0]:",
+        ),
+    )
 
 
 def actually_learns(file: TextIO) -> Network:
