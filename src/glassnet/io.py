@@ -763,7 +763,7 @@ class _Reader:
                 f" but the file holds {dtype} {_short(shapes)}"
             )
         # A file whose slots differ would fail only later, in the middle of fit.
-        needed = set(type(network.optimizer).slot_names)
+        needed = set(network.optimizer.slot_names)
         for name, names in slots.items():
             if set(names) != needed:
                 raise self.invalid(

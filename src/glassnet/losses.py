@@ -242,6 +242,12 @@ class CategoricalCrossEntropy(Loss):
     def forward_fused(self, logits, outputs, y, sample_weight=None):
         self.probs, self.y = outputs, y
         self.scale = self._scale(len(y), sample_weight)
+        if y.ndim == 1:
+            picked = outputs[self._rows(len(y)), y]
+            # The softmax is already computed: its log is exact enough unless a
+            # probability underflowed, when log_softmax of the logits is needed.
+            if picked.min() > np.finfo(picked.dtype).tiny:
+                return self._scaled_sum(-np.log(picked).reshape(-1, 1), self.scale)
         losses = self._negative_log_likelihoods(activations.log_softmax(logits), y)
         return self._scaled_sum(losses, self.scale)
 

@@ -379,7 +379,9 @@ class Network:
                 training.non_finite_loss_message(loss, self._param_buffer)
             )
         self._backward_from_loss()
-        self.optimizer.step(self._params, self._grads)
+        self.optimizer.step(
+            self._params, self._grads, buffers=(self._param_buffer, self._grad_buffer)
+        )
         return loss
 
     # Each of these lives in the module whose one job it is; the function is

@@ -1,9 +1,15 @@
-"""Optimizers: one small update rule per parameter, with state kept by name.
+"""Optimizers: one small update rule for every parameter, with state kept by name.
 
 ``step(params, grads)`` takes two dicts with the same keys (the network's
 dotted parameter names, such as ``"layers.0.weights"``) and updates every array
 in ``params`` in place. State (momentum, Adam's moments) lives in
 ``self.state[name]``, so it can be saved with the model and training resumed.
+
+A ``Network`` also passes ``buffers``: the one flat array that all its
+parameters are views of, and the one its gradients are views of. The rule is
+then applied once to the whole buffer (a dozen ufunc calls per step, whatever
+the depth, as a careful hand-written loop does), and ``state[name]`` holds
+views into flat state buffers, so it is still read and saved by name.
 
 Weight decay is the L2 penalty ``weight_decay / 2 * sum(weights ** 2)`` added to
 the loss, that is ``weight_decay * weights`` added to the gradient. It applies to
@@ -11,6 +17,8 @@ parameters named ``weights``, not to biases (as in scikit-learn).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -34,6 +42,8 @@ class Optimizer(Configurable):
     """
 
     name = "optimizer"
+    #: Names of the arrays kept per parameter in ``state``.
+    slot_names: tuple[str, ...] = ()
 
     def __init__(self, learning_rate: float, weight_decay: float = 0.0) -> None:
         self.learning_rate = check_number(
@@ -44,18 +54,95 @@ class Optimizer(Configurable):
         )
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.n_steps = 0
+        self._work: dict[str, np.ndarray] = {}  # scratch arrays, never saved
+        self._flat: tuple | None = None  # (buffer, {slot: flat array}), see _flat_slots
 
-    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
-        """Apply one update to every array in ``params``, in place."""
+    def step(self, params: dict, grads: dict, *, buffers=None) -> None:
+        """Apply one update to every array in ``params``, in place.
+
+        Parameters
+        ----------
+        params, grads : dict of str to ndarray
+            The same names and shapes.
+        buffers : (ndarray, ndarray), optional
+            Flat arrays that ``params`` and ``grads`` are views of, in order and
+            covering them whole: the update then runs once over all of them.
+        """
         self.n_steps += 1
+        self._begin_step()
+        if buffers is not None:
+            param_buffer, grad = buffers
+            if self.weight_decay:
+                decayed = self._scratch("decayed", param_buffer)
+                np.copyto(decayed, grad)
+                for name, param in params.items():
+                    if _decays(name):
+                        where = self._offset(param, param_buffer)
+                        decayed[where] += self.weight_decay * param.ravel()
+                grad = decayed
+            slots = self._flat_slots(params, param_buffer)
+            self._update(param_buffer, grad, slots, self._scratch("", param_buffer))
+            return
         for name, param in params.items():
             grad = grads[name]
             if self.weight_decay and _decays(name):
                 grad = grad + self.weight_decay * param
-            self._update(name, param, grad)
+            slots = self.state.get(name)
+            if slots is None and self.slot_names:
+                slots = self.state[name] = {
+                    s: np.zeros_like(param) for s in self.slot_names
+                }
+            self._update(param, grad, slots, self._scratch(name, param))
 
-    def _update(self, name: str, param: np.ndarray, grad: np.ndarray) -> None:
+    def _begin_step(self) -> None:
+        """Compute what depends only on the step count (once per step)."""
+
+    def _update(self, param, grad, slots: dict | None, work: np.ndarray) -> None:
+        """Apply the rule to ``param`` in place; ``work`` is scratch of its shape."""
         raise NotImplementedError
+
+    def _scratch(self, key: str, like: np.ndarray) -> np.ndarray:
+        work = self._work.get(key)
+        if work is None or work.shape != like.shape or work.dtype != like.dtype:
+            work = self._work[key] = np.empty_like(like)
+        return work
+
+    @staticmethod
+    def _offset(param: np.ndarray, buffer: np.ndarray) -> slice:
+        start = (param.ctypes.data - buffer.ctypes.data) // buffer.itemsize
+        return slice(start, start + param.size)
+
+    def _flat_slots(self, params: dict, buffer: np.ndarray) -> dict:
+        """Return flat state arrays with ``state[name][slot]`` as views into them.
+
+        Rebuilt, keeping the values, when the buffer is new or ``state`` was
+        replaced (for example by loading a saved optimizer).
+        """
+        if not self.slot_names:
+            return {}
+        flat = self._flat
+        if flat is not None and flat[0] is buffer:
+            views = flat[2]
+            if all(
+                self.state.get(name, {}).get(slot) is views[name][slot]
+                for name in params
+                for slot in self.slot_names
+            ):
+                return flat[1]
+        slots = {slot: np.zeros_like(buffer) for slot in self.slot_names}
+        views = {}
+        for name, param in params.items():
+            where = self._offset(param, buffer)
+            saved = self.state.get(name, {})
+            views[name] = {}
+            for slot in self.slot_names:
+                view = slots[slot][where].reshape(param.shape)
+                if slot in saved:
+                    view[...] = saved[slot]
+                views[name][slot] = view
+            self.state[name] = dict(views[name])
+        self._flat = (buffer, slots, views)
+        return slots
 
 
 class SGD(Optimizer):
@@ -81,8 +168,6 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
-    #: Names of the arrays kept per parameter in ``state`` (with momentum).
-    slot_names = ("velocity",)
 
     def __init__(
         self,
@@ -98,26 +183,29 @@ class SGD(Optimizer):
             raise ValueError("nesterov=True needs momentum > 0")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
+        # Without momentum SGD keeps no state.
+        self.slot_names = ("velocity",) if self.momentum else ()
 
-    def _update(self, name, param, grad):
+    def _update(self, param, grad, slots, work):
         if not self.momentum:
             # NOTE: a step of exactly 1 (the tutorials') skips the multiplication;
             # grad * 1.0 == grad, so only the time changes.
             if self.learning_rate == 1.0:
                 param -= grad
             else:
-                param -= self.learning_rate * grad
+                np.multiply(grad, self.learning_rate, out=work)
+                param -= work
             return
-        slot = self.state.get(name)
-        if slot is None:
-            slot = self.state[name] = {"velocity": np.zeros_like(param)}
-        velocity = slot["velocity"]
+        velocity = slots["velocity"]
         velocity *= self.momentum
         velocity += grad
         if self.nesterov:
-            param -= self.learning_rate * (grad + self.momentum * velocity)
+            np.multiply(velocity, self.momentum, out=work)
+            work += grad
         else:
-            param -= self.learning_rate * velocity
+            np.copyto(work, velocity)
+        work *= self.learning_rate
+        param -= work
 
 
 class Adam(Optimizer):
@@ -141,7 +229,6 @@ class Adam(Optimizer):
     """
 
     name = "adam"
-    #: Names of the arrays kept per parameter in ``state``.
     slot_names = ("m", "v")
 
     def __init__(
@@ -158,40 +245,32 @@ class Adam(Optimizer):
                 raise ValueError(f"{label} must be in [0, 1), got {beta!r}")
         if not epsilon > 0:
             raise ValueError(f"epsilon must be > 0, got {epsilon!r}")
-        self.beta_1, self.beta_2, self.epsilon = (
-            float(beta_1),
-            float(beta_2),
-            float(epsilon),
-        )
+        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self.epsilon = float(epsilon)
 
-    def step(self, params, grads):
-        # Bias corrections depend on the step count only: computed once per step.
-        t = self.n_steps + 1
+    def _begin_step(self):
+        # NOTE: Python floats, not NumPy float64 scalars, which would make every
+        # float32 multiplication below run through a float64 casting loop.
+        t = self.n_steps
         self._step_size = self.learning_rate / (1.0 - self.beta_1**t)
-        self._root_correction = 1.0 / np.sqrt(1.0 - self.beta_2**t)
-        super().step(params, grads)
+        self._root_correction = 1.0 / math.sqrt(1.0 - self.beta_2**t)
 
-    def _update(self, name, param, grad):
-        slot = self.state.get(name)
-        if slot is None:
-            slot = self.state[name] = {
-                "m": np.zeros_like(param),
-                "v": np.zeros_like(param),
-            }
-        m, v = slot["m"], slot["v"]
-        # In place with one scratch array: a dozen passes over memory per parameter.
+    def _update(self, param, grad, slots, work):
+        m, v = slots["m"], slots["v"]
+        # In place with one scratch array: a dozen passes over memory.
         m *= self.beta_1
-        work = np.multiply(grad, 1.0 - self.beta_1)
+        np.multiply(grad, 1.0 - self.beta_1, out=work)
         m += work
         v *= self.beta_2
         np.multiply(grad, grad, out=work)
         work *= 1.0 - self.beta_2
         v += work
+        # step * m / (sqrt(v) * c + eps), c the root correction, computed as
+        # (step / c) * m / (sqrt(v) + eps / c): the same update in one pass less.
         np.sqrt(v, out=work)
-        work *= self._root_correction
-        work += self.epsilon
+        work += self.epsilon / self._root_correction
         np.divide(m, work, out=work)
-        work *= self._step_size
+        work *= self._step_size / self._root_correction
         param -= work
 
 

@@ -366,6 +366,9 @@ def fit(
     # A full batch is the same gradient in any order: keep the data as given.
     shuffle = shuffle and batch_size < n_samples
     batch_starts = range(0, n_samples, batch_size)
+    if shuffle:  # batches are gathered into these, not into new arrays each step
+        X_rows = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype)
+        y_rows = np.empty((batch_size, *y.shape[1:]), dtype=y.dtype)
     # Outputs of every batch of an epoch, gathered only when metrics need them.
     epoch_outputs = (
         np.empty((n_samples, network.n_outputs), dtype=dtype) if metric_names else None
@@ -400,7 +403,10 @@ def fit(
                             w_batch = weights[start:stop]
                     else:
                         rows = order[start:stop]
-                        X_batch, y_batch = X.take(rows, axis=0), y.take(rows, axis=0)
+                        # NOTE: take writes into out= unbuffered only when mode is
+                        # not "raise"; the rows are a permutation, always in range.
+                        X_batch = np.take(X, rows, 0, X_rows[: len(rows)], "clip")
+                        y_batch = np.take(y, rows, 0, y_rows[: len(rows)], "clip")
                         if weights is not None:
                             w_batch = weights.take(rows)
                     for callback in callbacks:
