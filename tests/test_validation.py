@@ -398,3 +398,20 @@ def test_train_step_that_diverges_raises_non_finite_loss_error(
     for name, value in net.state_dict().items():
         assert np.isfinite(value).all(), f"{name} is not finite after the error"
         np.testing.assert_array_equal(value, last_good[name], err_msg=name)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf], ids=["nan", "inf", "-inf"])
+def test_large_inputs_are_checked_for_every_value(bad):
+    """Large matrices take a fast path (row sums); every bad value is still found."""
+    X = np.random.default_rng(0).normal(size=(3000, 100))
+    X[2999, 99] = bad
+    net = Network([Dense(100, 1)], seed=0)
+    with pytest.raises(ValueError, match="row 2999, column 99"):
+        net.predict(X)
+
+
+def test_huge_finite_inputs_whose_row_sums_overflow_are_accepted():
+    X = np.full((3000, 100), 3e38, dtype=np.float32)  # each row sums to infinity
+    net = Network([Dense(100, 1)], dtype="float32", seed=0)
+    with np.errstate(over="ignore"):  # the network's own products overflow, fine
+        assert net.predict(X).shape == (3000, 1)

@@ -60,11 +60,19 @@ def check_same_length(X: np.ndarray, y: np.ndarray, *, names=("X", "y")) -> None
 
 
 def _all_finite(array: np.ndarray, chunk: int = 1 << 18) -> bool:
-    """Return whether every value is finite, a cache-sized chunk at a time.
+    """Return whether every value is finite.
 
-    A whole-array ``np.isfinite(array).all()`` builds a boolean array as large
-    as the data (47 MB for Fashion-MNIST) and takes 60% longer.
+    A matrix's row sums come from BLAS on every core: NaN and infinity reach
+    them, so finite sums (the common case) settle it in one fast pass. Only if
+    a sum is not finite (a bad value, or an overflow of huge finite ones) is
+    the matrix scanned exactly, a cache-sized chunk at a time, without the
+    boolean array as large as the data that ``np.isfinite(array).all()`` builds.
     """
+    if array.ndim == 2 and array.size > chunk:
+        with np.errstate(over="ignore", invalid="ignore"):
+            row_sums = array @ np.ones(array.shape[1], dtype=array.dtype)
+        if np.isfinite(row_sums).all():
+            return True
     flat = array.reshape(-1)
     return all(
         np.isfinite(flat[start : start + chunk]).all()
