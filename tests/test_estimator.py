@@ -526,8 +526,11 @@ def test_get_and_set_params_use_scikit_learns_names():
         ({"batch_size": 0}, "batch_size must be an integer >= 1"),
         ({"max_iter": 2.5}, "max_iter must be an integer >= 1"),
         ({"learning_rate_init": 0}, "learning_rate_init must be a number > 0"),
-        ({"momentum": 1.0}, "momentum must be a number >= 0 and < 1"),
-        ({"validation_fraction": 0.0}, "validation_fraction must be a number > 0"),
+        ({"momentum": 1.5}, "momentum must be a number >= 0 and <= 1"),
+        (
+            {"validation_fraction": 1.0},
+            "validation_fraction must be a number >= 0 and < 1",
+        ),
         ({"dropout": 1.0}, "dropout must be a number >= 0 and < 1"),
         ({"dtype": "float16"}, "dtype must be one of"),
         ({"shuffle": "yes"}, "shuffle must be True or False"),

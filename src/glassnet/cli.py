@@ -12,7 +12,6 @@ temporary file and renamed, so an error never leaves a partial file behind.
 from __future__ import annotations
 
 import argparse
-import io as text_io
 import os
 import sys
 
@@ -398,6 +397,17 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
+def _refuse_overwrite(source: str, *outputs: str | None) -> None:
+    """Raise if an output would replace the input file (or another output)."""
+    given = [path for path in outputs if path is not None]
+    for index, path in enumerate(given):
+        for other in (source, *given[:index]):
+            if _same_file(path, other):
+                raise ValueError(
+                    f"{path} would overwrite {other}; choose another file name"
+                )
+
+
 def _load_model(path: str):
     from . import io
 
@@ -423,11 +433,7 @@ def _train(args) -> int:
         from .recording import Recorder
 
         recorder = Recorder()  # the first training rows, as encoded
-    if _same_file(args.data, args.output):
-        raise ValueError(
-            f"the model would overwrite the data file {args.data}; choose another"
-            " name with -o"
-        )
+    _refuse_overwrite(args.data, args.output, args.report, args.plot)
     # Fail now, not after training, if the model cannot be saved there.
     for path in (args.output, args.report, args.plot):
         if path is not None:
@@ -517,6 +523,7 @@ def _report(args) -> int:
         raise IsADirectoryError(f"{source} is a directory, not a model or run file")
     with open(source, "rb") as file:
         is_zip = file.read(4) == b"PK\x03\x04"
+    _refuse_overwrite(source, args.output)
     check_writable(args.output)
     if is_zip:
         net = _load_model(source)
@@ -556,9 +563,12 @@ def _predict(args) -> int:
     notes: list[str] = []
     result = tabular.predict(net, frame, notes)
     if to_stdout:
-        buffer = text_io.StringIO()
-        result.to_csv(buffer, index=False)
-        sys.stdout.write(buffer.getvalue())
+        try:
+            result.to_csv(sys.stdout, index=False)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (| head): quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     else:
         tabular.write_table(result, output)
     for note in notes:
@@ -677,7 +687,7 @@ def _info(args) -> int:
             "interrupted": "interrupted",
         }.get(training.get("stop_reason"), "completed")
         best = training.get("best_epoch")
-        kept = "" if best is None else f", kept epoch {best + 1}"
+        kept = f", kept epoch {best + 1}" if isinstance(best, int) else ""
         print(f"training: {training.get('epochs')} epochs ({reason}{kept})")
         settings = training.get("settings")
         if isinstance(settings, dict):

@@ -84,19 +84,22 @@ _DTYPES = {
 }
 
 
-def _check_number(estimator, name, *, low, high=None, integer=False, open_low=False):
+def _check_number(
+    estimator, name, *, low, high=None, integer=False, open_low=False, closed_high=False
+):
     """Raise a one-line ValueError unless the parameter ``name`` is in range."""
     value = getattr(estimator, name)
     kind = numbers.Integral if integer else numbers.Real
     valid = isinstance(value, kind) and not isinstance(value, bool)
     if valid:
         valid = value > low if open_low else value >= low
-        valid = valid and (high is None or value < high)
+        if high is not None:
+            valid = valid and (value <= high if closed_high else value < high)
     if not valid:
         what = "an integer" if integer else "a number"
         bound = f"> {low}" if open_low else f">= {low}"
         if high is not None:
-            bound += f" and < {high}"
+            bound += f" and {'<=' if closed_high else '<'} {high}"
         raise ValueError(
             f"{type(estimator).__name__}: {name} must be {what} {bound}, got {value!r}"
         )
@@ -296,8 +299,9 @@ class _GlassnetMLP(BaseEstimator):
         _check_number(self, "learning_rate_init", low=0, open_low=True)
         _check_number(self, "max_iter", low=1, integer=True)
         _check_number(self, "tol", low=0)
-        _check_number(self, "momentum", low=0, high=1)
-        _check_number(self, "validation_fraction", low=0, high=1, open_low=True)
+        # The ranges of MLPClassifier's _parameter_constraints.
+        _check_number(self, "momentum", low=0, high=1, closed_high=True)
+        _check_number(self, "validation_fraction", low=0, high=1)
         _check_number(self, "beta_1", low=0, high=1)
         _check_number(self, "beta_2", low=0, high=1)
         _check_number(self, "epsilon", low=0, open_low=True)

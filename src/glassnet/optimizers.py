@@ -156,7 +156,8 @@ class SGD(Optimizer):
     ----------
     learning_rate : float, default=0.01
     momentum : float, default=0.0
-        In [0, 1).
+        In [0, 1] (1 never forgets a gradient: as in PyTorch and scikit-learn,
+        allowed, rarely wise).
     nesterov : bool, default=False
         Use Nesterov's accelerated gradient (needs ``momentum > 0``).
     weight_decay : float, default=0.0
@@ -177,8 +178,8 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(learning_rate, weight_decay)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
         if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0")
         self.momentum = float(momentum)

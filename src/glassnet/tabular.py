@@ -18,8 +18,9 @@ network's outputs become labels again:
 This is the only module that imports pandas (``pip install "glassnet[tabular]"``);
 the engine stays NumPy-only.
 
-Limits: the whole table is read into memory; dates and times are left out
-rather than encoded; text is treated as categories (no free-text features);
+Limits: the whole table is read into memory; dates in a CSV file are read as
+text, so they are categories (or left out as identifiers), and Parquet's date
+and time columns are left out; text is treated as categories (no free text);
 a classifier always ends in a softmax over its classes, even for two.
 
 Examples
@@ -140,7 +141,6 @@ def read_table(path) -> pd.DataFrame:
                 " as CSV (comma-separated text) or Parquet"
             )
         frame = _read_csv(path)
-    frame.columns = [str(name) for name in frame.columns]
     if frame.shape[1] == 0:
         raise ValueError(f"{path} has no columns; the first line must name them")
     if len(frame) == 0:
@@ -172,14 +172,18 @@ def _read_csv(path: str) -> pd.DataFrame:
 
 def _read_parquet(path: str) -> pd.DataFrame:
     try:
-        return pd.read_parquet(path)
+        frame = pd.read_parquet(path)
     except ImportError:
-        raise ImportError(
+        raise ValueError(
             "reading Parquet needs pyarrow: pip install 'glassnet[tabular]'"
         ) from None
-    except (ValueError, OSError, TypeError) as error:
-        # pyarrow's ArrowInvalid and ArrowIOError are ValueError and OSError.
+    except (ValueError, OSError, TypeError, NotImplementedError) as error:
+        # pyarrow's ArrowInvalid, ArrowIOError and ArrowNotImplementedError.
         raise ValueError(f"cannot read {path} as Parquet: {_one_line(error)}") from None
+    # A saved index (such as customer_id) is a column of the user's table.
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    return frame
 
 
 def write_table(frame: pd.DataFrame, path, *, file_format: str | None = None) -> None:
@@ -211,6 +215,10 @@ def write_table(frame: pd.DataFrame, path, *, file_format: str | None = None) ->
                 frame.to_csv(file, index=False)
     except OSError as error:
         raise OSError(f"cannot write {path}: {_one_line(error)}") from None
+    except ImportError:
+        raise ValueError(
+            "writing Parquet needs pyarrow: pip install 'glassnet[tabular]'"
+        ) from None
     except (ValueError, TypeError, NotImplementedError) as error:
         # pyarrow's ArrowInvalid, ArrowTypeError, ArrowNotImplementedError
         raise ValueError(
@@ -244,7 +252,8 @@ def _texts(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     texts = np.full(len(series), "", dtype=object)
     values = series.to_numpy(dtype=object)
     texts[~missing] = [_as_text(value) for value in values[~missing]]
-    return texts, missing
+    # A blank cell (only spaces) is a missing value, not a category "".
+    return texts, missing | (texts == "")
 
 
 def _numbers(series: pd.Series) -> tuple[np.ndarray, int, str | None]:
@@ -1057,6 +1066,14 @@ def _check_frame(frame) -> pd.DataFrame:
         )
     if len(frame) == 0:
         raise ValueError("the table has no rows")
+    # Columns are found by name, as text: 0 and "0" are the same column.
+    frame = frame.rename(columns=str)
+    duplicated = frame.columns[frame.columns.duplicated()]
+    if len(duplicated):
+        raise ValueError(
+            f"the table has more than one column named {duplicated[0]!r}; give"
+            " every column its own name"
+        )
     return frame
 
 
