@@ -435,3 +435,24 @@ def test_model_checkpoint_keeps_the_best_and_every_epoch(tmp_path):
     )
     last = load(tmp_path / "epoch-29.npz")
     np.testing.assert_array_equal(last.predict(X), net.predict(X))
+
+
+class _Terminal(io.StringIO):
+    """A text stream that says it is a terminal, as a user's console does."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_is_a_live_bar():
+    X, y = noisy_regression()
+    out = _Terminal()
+    net = Network([Dense(5, 1)], optimizer=SGD(0.01), seed=0)
+    bar = ProgressBar(5, file=out)
+    net.fit(X, y, epochs=5, batch_size=8, validation_split=0.25, callbacks=[bar])
+    text = out.getvalue()
+    assert bar.live
+    # Redrawn in place (a carriage return), not one line per epoch.
+    assert "\r" in text
+    assert text.count("\n") <= 2
+    assert "5/5" in text
