@@ -23,46 +23,31 @@ class CommandError(Exception):
     """A user error that is neither a ValueError nor an OSError (a missing extra)."""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+def _number(convert, is_valid, expected: str):
+    """Return an argparse type that converts, checks, or says what was expected."""
+
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not is_valid(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a fraction from 0 (no validation) to below 1, got {text!r}"
-        )
-    return value
+_positive_int = _number(int, lambda value: value >= 1, "a positive integer")
+_seed = _number(int, lambda value: value >= 0, "an integer >= 0")
+_positive_float = _number(
+    float, lambda value: 0 < value < float("inf"), "a positive number"
+)
+_fraction = _number(
+    float,
+    lambda value: 0 <= value < 1,
+    "a fraction from 0 (no validation) to below 1",
+)
 
 
 def _layer_sizes(text: str) -> list[int]:
