@@ -169,14 +169,7 @@ def explain(network, X, y) -> Explanation:
     """
     X, y, _ = network._check_data(X, y)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        outputs = network._forward(X, training=True)
-        last = network.layers[-1]
-        if network._fused:
-            loss = network.loss.forward_fused(last.preactivations, outputs, y)
-        else:
-            loss = network.loss.forward(outputs, y)
-        network._targets, network._last_loss = y, loss
-        network._backward_from_loss()
+        loss = network._forward_backward(X, y)
         # The update the optimizer would make, applied to copies.
         optimizer = copy.deepcopy(network.optimizer)
         params = {name: value.copy() for name, value in network._params.items()}

@@ -151,12 +151,11 @@ class Network:
         self._grads: dict[str, np.ndarray] = {}
         offset = 0
         for name, layer, key in entries:
-            shape = layer.params[key].shape
-            size = layer.params[key].size
-            param = self._param_buffer[offset : offset + size].reshape(shape)
-            param[...] = layer.params[key]
+            value, size = layer.params[key], layer.params[key].size
+            param = self._param_buffer[offset : offset + size].reshape(value.shape)
+            param[...] = value
             layer.params[key] = self._params[name] = param
-            grad = self._grad_buffer[offset : offset + size].reshape(shape)
+            grad = self._grad_buffer[offset : offset + size].reshape(value.shape)
             layer.grads[key] = self._grads[name] = grad
             offset += size
 
@@ -323,12 +322,16 @@ class Network:
             return logits, last.activation.apply(logits)
         return None, last.infer(hidden)
 
+    def _loss(self, logits, outputs, y, sample_weight=None) -> float:
+        """Return the loss: from the logits when it is fused with the activation."""
+        if self._fused:
+            return self.loss.forward_fused(logits, outputs, y, sample_weight)
+        return self.loss.forward(outputs, y, sample_weight)
+
     def _evaluate(self, X, y, sample_weight=None) -> tuple[float, np.ndarray]:
         """Return the loss on checked ``X``, ``y`` and the outputs, without training."""
         logits, outputs = self._infer(X)
-        if self._fused:
-            return self.loss.forward_fused(logits, outputs, y, sample_weight), outputs
-        return self.loss.forward(outputs, y, sample_weight), outputs
+        return self._loss(logits, outputs, y, sample_weight), outputs
 
     def _check_data(self, X, y, sample_weight=None):
         """Return ``X``, ``y`` and ``sample_weight`` checked and converted."""
@@ -367,21 +370,25 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return self._train_step(X, y, sample_weight)
 
-    def _train_step(self, X: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
+    def _forward_backward(self, X, y, sample_weight=None) -> float:
+        """Run a step's forward and backward passes, filling ``grads``; return the loss.
+
+        The layers keep every array of the step, for ``intermediates``.
+        """
         outputs = self._forward(X, training=True)
-        if self._fused:
-            loss = self.loss.forward_fused(
-                self.layers[-1].preactivations, outputs, y, sample_weight
-            )
-        else:
-            loss = self.loss.forward(outputs, y, sample_weight)
+        logits = self.layers[-1].preactivations if self._fused else None
+        loss = self._loss(logits, outputs, y, sample_weight)
         self._targets, self._last_loss = y, loss
-        # Checked before the update, so a diverging run keeps its last good weights.
+        # Checked before any update, so a diverging run keeps its last good weights.
         if not math.isfinite(loss):
             raise training.NonFiniteLossError(
                 training.non_finite_loss_message(loss, self._param_buffer)
             )
         self._backward_from_loss()
+        return loss
+
+    def _train_step(self, X: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
+        loss = self._forward_backward(X, y, sample_weight)
         self.optimizer.step(
             self._params, self._grads, buffers=(self._param_buffer, self._grad_buffer)
         )
