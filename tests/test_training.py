@@ -129,7 +129,7 @@ def test_validation_split_is_stratified_and_reproducible():
         callbacks=[
             LambdaCallback(
                 on_batch_end=lambda n, b, logs: counts.append(
-                    np.bincount(n._targets, minlength=3)
+                    np.bincount(n.last_step.targets, minlength=3)
                 )
             )
         ],

@@ -23,6 +23,7 @@ from .callbacks import (
     ModelCheckpoint,
     ReduceLROnPlateau,
 )
+from .history import History, NonFiniteLossError
 from .io import ModelFileError, load
 from .layers import Dense, Dropout, Layer
 from .losses import (
@@ -33,7 +34,6 @@ from .losses import (
 )
 from .network import Network
 from .optimizers import SGD, Adam
-from .training import History, NonFiniteLossError
 
 __version__ = "0.1.0"
 

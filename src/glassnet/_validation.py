@@ -157,3 +157,27 @@ def check_array(
             " remove or impute them before training"
         )
     return result
+
+
+def check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
+    """Return ``sample_weight`` as a 1-D array of ``n_samples`` weights >= 0."""
+    weights = check_array(sample_weight, name="sample_weight", dtype=dtype, ndim=1)
+    if len(weights) != n_samples:
+        raise ValueError(
+            f"sample_weight must have one weight per sample ({n_samples}),"
+            f" got {len(weights)}"
+        )
+    if (weights < 0).any() or weights.sum() <= 0:
+        raise ValueError("sample_weight must be >= 0 with a positive sum")
+    return weights
+
+
+def one_line(error: BaseException) -> str:
+    """Return an exception's message on one line, cut to 300 characters."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def is_int(value) -> bool:
+    """Return whether ``value`` is exactly an int (as JSON integers are; not bool)."""
+    return type(value) is int

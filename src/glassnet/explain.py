@@ -113,13 +113,14 @@ def intermediates(network) -> dict[str, np.ndarray | float]:
     RuntimeError
         If the network has not taken a training step yet.
     """
-    if network._targets is None:
+    last_step = network.last_step
+    if last_step is None:
         raise RuntimeError("no training step yet: call train_step(X, y) or fit first")
     values: dict[str, np.ndarray | float] = {"l0": network.layers[0].inputs}
     depth = len(network.layers)
     for index, layer in enumerate(network.layers):
         values[f"l{index + 1}"] = layer.outputs
-    targets = network._targets
+    targets = last_step.targets
     if targets.ndim == 1:  # class labels: compare with one-hot rows
         targets = np.eye(network.n_outputs, dtype=network.dtype)[targets]
     values[f"l{depth}_error"] = targets - network.layers[-1].outputs
@@ -136,7 +137,7 @@ def intermediates(network) -> dict[str, np.ndarray | float]:
         if "biases" in layer.params:
             values[f"b{index}"] = layer.params["biases"]
             values[f"b{index}_grad"] = layer.grads["biases"]
-    values["loss"] = network._last_loss
+    values["loss"] = last_step.loss
     return values
 
 
@@ -167,20 +168,21 @@ def explain(network, X, y) -> Explanation:
     Explanation
         Print it, or read a matrix by name: ``explanation["l1_delta"]``.
     """
-    X, y, _ = network._check_data(X, y)
+    X, y, _ = network.check_data(X, y)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        loss = network._forward_backward(X, y)
+        loss = network.forward_backward(X, y)
         # The update the optimizer would make, applied to copies.
         optimizer = copy.deepcopy(network.optimizer)
-        params = {name: value.copy() for name, value in network._params.items()}
-        optimizer.step(params, network._grads)
+        current, grads = network.named_parameters(), network.named_gradients()
+        params = {name: value.copy() for name, value in current.items()}
+        optimizer.step(params, grads)
     sgd = type(network.optimizer).__name__ == "SGD"
     if sgd and not network.optimizer.momentum and not network.optimizer.weight_decay:
         # Exact: new - old would round, and the tutorials add l.T @ delta itself.
         rate = network.optimizer.learning_rate
-        updates = {name: -(rate * grad) for name, grad in network._grads.items()}
+        updates = {name: -(rate * grad) for name, grad in grads.items()}
     else:
-        updates = {name: params[name] - network._params[name] for name in params}
+        updates = {name: params[name] - current[name] for name in params}
     values = intermediates(network)
     depth = len(network.layers)
     steps = [
@@ -250,7 +252,7 @@ def explain(network, X, y) -> Explanation:
                 )
             )
         if f"{here}_delta" in values:
-            if index == depth and network._fused:
+            if index == depth and network.outputs_probabilities:
                 formula = f"(y - l{depth}) / n_samples"
                 meaning = (
                     f"{network.loss.name} after {layer.activation.name} simplifies to"

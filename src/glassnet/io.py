@@ -101,6 +101,8 @@ import numpy as np
 from numpy.lib import format as npy_format
 
 from ._files import atomic_file
+from ._validation import is_int, one_line
+from .history import History
 
 __all__ = ["FORMAT_VERSION", "MAX_HEADER_BYTES", "ModelFileError", "load", "save"]
 
@@ -396,7 +398,7 @@ class _Reader:
         except ModelFileError:
             raise
         except _READ_ERRORS as error:
-            raise self.corrupt(f"{what}: {_one_line(error)}") from None
+            raise self.corrupt(f"{what}: {one_line(error)}") from None
 
     # -- the steps, in order --
 
@@ -473,7 +475,7 @@ class _Reader:
         try:
             header = json.loads(data.tobytes().decode("utf-8"))
         except (ValueError, RecursionError) as error:
-            raise self.invalid(f"its header is not JSON ({_one_line(error)})") from None
+            raise self.invalid(f"its header is not JSON ({one_line(error)})") from None
         if not isinstance(header, dict):
             raise self.invalid(
                 f"its header is a JSON {type(header).__name__}, not an object"
@@ -488,7 +490,7 @@ class _Reader:
                 " written by net.save?"
             )
         version = header.get("format_version")
-        if not _is_int(version) or version < 1:
+        if not is_int(version) or version < 1:
             raise self.invalid(
                 f"format_version must be a positive integer, got {_short(version)}"
             )
@@ -530,7 +532,7 @@ class _Reader:
                 f" the header's {dtype!r}"
             )
         seed = header.get("seed")
-        if seed is not None and not (_is_int(seed) and seed >= 0):
+        if seed is not None and not (is_int(seed) and seed >= 0):
             raise self.invalid(
                 f"seed must be null or an integer >= 0, got {_short(seed)}"
             )
@@ -540,7 +542,7 @@ class _Reader:
             valid = (
                 isinstance(shape, list)
                 and len(shape) <= 32
-                and all(_is_int(n) and 0 <= n <= _MAX_COUNT for n in shape)
+                and all(is_int(n) and 0 <= n <= _MAX_COUNT for n in shape)
             )
             if not valid:
                 raise self.invalid(
@@ -551,7 +553,7 @@ class _Reader:
         fields["parameters"] = shapes
         state = fields["optimizer_state"]
         n_steps = state.get("n_steps")
-        if not (_is_int(n_steps) and 0 <= n_steps <= _MAX_COUNT):
+        if not (is_int(n_steps) and 0 <= n_steps <= _MAX_COUNT):
             raise self.invalid(
                 "optimizer_state n_steps must be an integer >= 0,"
                 f" got {_short(n_steps)}"
@@ -609,7 +611,7 @@ class _Reader:
             if not isinstance(config, dict):
                 raise self.invalid(f"layer {index}'s config must be a JSON object")
             n_inputs, n_units = config.get("n_inputs"), config.get("n_units")
-            if not (_is_int(n_inputs) and _is_int(n_units)):
+            if not (is_int(n_inputs) and is_int(n_units)):
                 raise self.invalid(
                     f"layer {index} (Dense) needs integer n_inputs and n_units, got"
                     f" {_short(n_inputs)} and {_short(n_units)}"
@@ -751,7 +753,7 @@ class _Reader:
             OverflowError,
         ) as error:
             raise self.invalid(
-                f"its architecture cannot be built ({_one_line(error)})"
+                f"its architecture cannot be built ({one_line(error)})"
             ) from None
         found = {
             name: tuple(param.shape)
@@ -812,24 +814,18 @@ class _Reader:
             bit_generator.state = state
         except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
             raise self.invalid(
-                f"rng {key!r} has an invalid state ({_one_line(error)})"
+                f"rng {key!r} has an invalid state ({one_line(error)})"
             ) from None
         return np.random.Generator(bit_generator)
 
     def history(self, data: dict):
-        from .training import History
-
         try:
             return History.from_dict(data)
         except (ValueError, TypeError) as error:
-            raise self.invalid(f"its history is invalid ({_one_line(error)})") from None
+            raise self.invalid(f"its history is invalid ({one_line(error)})") from None
 
 
 _JSON_NAMES = {dict: "object", str: "string", list: "array"}
-
-
-def _is_int(value) -> bool:
-    return type(value) is int  # JSON integers; not bool, not float
 
 
 _REPR = reprlib.Repr()
@@ -839,9 +835,3 @@ _REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
 def _short(value) -> str:
     """Return a short one-line repr of (possibly hostile, huge or deep) ``value``."""
     return " ".join(_REPR.repr(value).split())
-
-
-def _one_line(error: BaseException) -> str:
-    """Return an exception's message on one line, cut to 300 characters."""
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) <= 300 else text[:297] + "..."

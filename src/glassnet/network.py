@@ -13,11 +13,16 @@ import math
 
 import numpy as np
 
-from . import explain as explain_module
 from . import layers as layers_module
-from . import losses, optimizers, training
-from . import report as report_module
-from ._validation import check_array, check_dtype, check_same_length
+from . import losses, optimizers
+from ._lazy import Lazy
+from ._validation import (
+    check_array,
+    check_dtype,
+    check_same_length,
+    check_sample_weight,
+)
+from .history import History, LastStep, NonFiniteLossError, non_finite_loss_message
 from .layers import Dense, Layer
 
 #: Rows predicted at a time (see Network._predict_outputs).
@@ -56,6 +61,11 @@ class Network:
         Shuffles mini-batches.
     history : History or None
         The record of the last ``fit``.
+    outputs_probabilities : bool
+        Whether the outputs are class probabilities: the loss is a cross-entropy
+        fused with the last layer's sigmoid or softmax (``predict_proba`` works).
+    last_step : LastStep or None
+        The targets and loss of the last training step (None before one).
 
     Examples
     --------
@@ -100,10 +110,8 @@ class Network:
                     f" below it, {below!r}, has {below.n_units} units"
                 )
         self.layers = layers
-        self.n_inputs = dense[0].n_inputs
-        self.n_outputs = dense[-1].n_units
-        self.loss = losses.get(loss)
-        self.optimizer = optimizers.get(optimizer)
+        self.n_inputs, self.n_outputs = dense[0].n_inputs, dense[-1].n_units
+        self.loss, self.optimizer = losses.get(loss), optimizers.get(optimizer)
         if dtype is None:
             dtype = next(iter(dense[0].params.values())).dtype
         self.dtype = check_dtype(dtype, name="Network: dtype")
@@ -116,7 +124,8 @@ class Network:
             for layer in layers:
                 layer.initialize(self.rng)
         last = layers[-1]
-        self._fused = isinstance(last, Dense) and self.loss.fuses_with(last.activation)
+        fused = isinstance(last, Dense) and self.loss.fuses_with(last.activation)
+        self.outputs_probabilities = fused
         # Layers below the last, top down, and whether each must return dL/dinputs:
         # the first layer's would be dL/dX, which training never needs.
         self._backward_plan = [
@@ -124,12 +133,11 @@ class Network:
             for index, layer in reversed(list(enumerate(layers[:-1])))
         ]
         self._pack_parameters()
-        self.history = training.History()
+        self.history = History()
         #: JSON-able data saved with the model, such as its preprocessing.
         self.metadata: dict = {}
         self.stop_training = False
-        self._targets: np.ndarray | None = None
-        self._last_loss: float | None = None
+        self.last_step: LastStep | None = None
 
     def __setstate__(self, state: dict) -> None:
         # Pickling (joblib, Dask) copies each view into an array of its own:
@@ -209,6 +217,16 @@ class Network:
     def epochs_trained(self) -> int:
         """Number of epochs this network has trained, over all ``fit`` calls."""
         return self.history.n_epochs
+
+    @property
+    def dense_layers(self) -> list[Dense]:
+        """The ``Dense`` layers, in order (the layers that have units)."""
+        return [layer for layer in self.layers if isinstance(layer, Dense)]
+
+    @property
+    def widths(self) -> list[int]:
+        """The number of inputs, then each ``Dense`` layer's units: ``[3, 4, 1]``."""
+        return [self.n_inputs] + [layer.n_units for layer in self.dense_layers]
 
     @property
     def n_params(self) -> int:
@@ -299,7 +317,7 @@ class Network:
         """Backpropagate the loss's gradient; the first layer skips dL/dX."""
         last = self.layers[-1]
         has_below = len(self.layers) > 1
-        if self._fused:
+        if self.outputs_probabilities:
             grad = last.backward_preactivations(
                 self.loss.backward_fused(), input_grad=has_below
             )
@@ -324,31 +342,46 @@ class Network:
 
     def _loss(self, logits, outputs, y, sample_weight=None) -> float:
         """Return the loss: from the logits when it is fused with the activation."""
-        if self._fused:
+        if self.outputs_probabilities:
             return self.loss.forward_fused(logits, outputs, y, sample_weight)
         return self.loss.forward(outputs, y, sample_weight)
 
-    def _evaluate(self, X, y, sample_weight=None) -> tuple[float, np.ndarray]:
-        """Return the loss on checked ``X``, ``y`` and the outputs, without training."""
+    def loss_and_outputs(self, X, y, sample_weight=None) -> tuple[float, np.ndarray]:
+        """Return the loss and the outputs on checked data, without training.
+
+        Parameters
+        ----------
+        X, y, sample_weight
+            As returned by :meth:`check_data`.
+
+        Returns
+        -------
+        loss : float
+        outputs : ndarray of shape (n_samples, n_outputs)
+        """
         logits, outputs = self._infer(X)
         return self._loss(logits, outputs, y, sample_weight), outputs
 
-    def _check_data(self, X, y, sample_weight=None):
-        """Return ``X``, ``y`` and ``sample_weight`` checked and converted."""
+    def check_data(self, X, y, sample_weight=None):
+        """Return ``X``, ``y`` and ``sample_weight`` checked and converted.
+
+        Raises
+        ------
+        ValueError
+            If a shape, a dtype or a target does not fit this network.
+        """
         X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
         y = self.loss.check_targets(y, self.n_outputs, self.dtype)
         check_same_length(X, y)
         if sample_weight is not None:
-            sample_weight = training._check_sample_weight(
-                sample_weight, len(X), self.dtype
-            )
+            sample_weight = check_sample_weight(sample_weight, len(X), self.dtype)
         return X, y, sample_weight
 
     def compute_loss(self, X, y, sample_weight=None) -> float:
         """Return the loss on ``X`` and ``y`` without training."""
-        X, y, sample_weight = self._check_data(X, y, sample_weight)
+        X, y, sample_weight = self.check_data(X, y, sample_weight)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._evaluate(X, y, sample_weight)[0]
+            return self.loss_and_outputs(X, y, sample_weight)[0]
 
     def train_step(self, X, y, sample_weight=None) -> float:
         """Take one training step (forward, loss, backward, update) on ``X``, ``y``.
@@ -365,48 +398,55 @@ class Network:
         NonFiniteLossError
             If the loss is NaN or infinite (the update is then not applied).
         """
-        X, y, sample_weight = self._check_data(X, y, sample_weight)
+        X, y, sample_weight = self.check_data(X, y, sample_weight)
         # As in fit: a diverging step shows as a non-finite loss, not as warnings.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._train_step(X, y, sample_weight)
+            loss = self.forward_backward(X, y, sample_weight)
+            self.apply_update()
+        return loss
 
-    def _forward_backward(self, X, y, sample_weight=None) -> float:
+    def forward_backward(self, X, y, sample_weight=None) -> float:
         """Run a step's forward and backward passes, filling ``grads``; return the loss.
 
-        The layers keep every array of the step, for ``intermediates``.
+        The layers keep every array of the step, for ``intermediates``; nothing
+        is updated (see :meth:`apply_update`).
+
+        Parameters
+        ----------
+        X, y, sample_weight
+            As returned by :meth:`check_data`.
+
+        Raises
+        ------
+        NonFiniteLossError
+            If the loss is NaN or infinite (the gradients are then not computed).
         """
         outputs = self._forward(X, training=True)
-        logits = self.layers[-1].preactivations if self._fused else None
+        logits = self.layers[-1].preactivations if self.outputs_probabilities else None
         loss = self._loss(logits, outputs, y, sample_weight)
-        self._targets, self._last_loss = y, loss
+        self.last_step = LastStep(y, loss)
         # Checked before any update, so a diverging run keeps its last good weights.
         if not math.isfinite(loss):
-            raise training.NonFiniteLossError(
-                training.non_finite_loss_message(loss, self._param_buffer)
-            )
+            raise NonFiniteLossError(non_finite_loss_message(loss, self._param_buffer))
         self._backward_from_loss()
         return loss
 
-    def _train_step(self, X: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
-        loss = self._forward_backward(X, y, sample_weight)
+    def apply_update(self) -> None:
+        """Let the optimizer update every parameter from the last gradients."""
         self.optimizer.step(
             self._params, self._grads, buffers=(self._param_buffer, self._grad_buffer)
         )
-        return loss
 
-    # Each of these lives in the module whose one job it is; the function is
-    # the method (the network is its first argument).
-    fit = training.fit
-    intermediates = explain_module.intermediates
-    explain = explain_module.explain
-    report = report_module.write_network_report
-    _repr_html_ = report_module.network_html
-
-    def save(self, path) -> None:
-        """Write the network to ``path`` (see :mod:`glassnet.io`), atomically."""
-        from . import io
-
-        io.save(self, path)
+    # -- upward references: the only ones in the engine ------------------------
+    # Each of these lives in the module whose one job it is, above the engine,
+    # and is imported when first used; the function is the method (the network
+    # is its first argument).
+    fit = Lazy("training", "fit")
+    intermediates = Lazy("explain", "intermediates")
+    explain = Lazy("explain", "explain")
+    report = Lazy("report", "write_network_report")
+    _repr_html_ = Lazy("report", "network_html")
+    save = Lazy("io", "save")
 
     def predict(self, X) -> np.ndarray:
         """Return predictions for ``X``.
@@ -432,7 +472,7 @@ class Network:
             If the network is not a classifier (its loss is not a cross-entropy
             after a sigmoid or softmax).
         """
-        if not self._fused:
+        if not self.outputs_probabilities:
             raise ValueError(
                 "predict_proba needs a classifier: a sigmoid output with"
                 " loss='binary_crossentropy' or a softmax output with"
@@ -455,10 +495,7 @@ class Network:
         return outputs
 
     def __repr__(self) -> str:
-        widths = [self.n_inputs] + [
-            layer.n_units for layer in self.layers if isinstance(layer, Dense)
-        ]
         return (
-            f"Network({' -> '.join(map(str, widths))}, loss={self.loss!r},"
+            f"Network({' -> '.join(map(str, self.widths))}, loss={self.loss!r},"
             f" optimizer={self.optimizer!r}, dtype={self.dtype.name})"
         )

@@ -48,11 +48,13 @@ import numpy as np
 
 from . import metrics as metrics_module
 from ._files import atomic_file, check_writable
+from ._validation import is_int, one_line
 from .callbacks import EarlyStopping
 from .layers import Dense
 from .network import Network
 from .optimizers import Adam
 from .recording import Recorder
+from .training import split_rows
 
 try:
     import pandas as pd
@@ -167,7 +169,7 @@ def _read_csv(path: str) -> pd.DataFrame:
             " names and one line per row"
         ) from None
     except (pd.errors.ParserError, ValueError) as error:
-        raise ValueError(f"cannot read {path} as CSV: {_one_line(error)}") from None
+        raise ValueError(f"cannot read {path} as CSV: {one_line(error)}") from None
 
 
 def _read_parquet(path: str) -> pd.DataFrame:
@@ -179,7 +181,7 @@ def _read_parquet(path: str) -> pd.DataFrame:
         ) from None
     except (ValueError, OSError, TypeError, NotImplementedError) as error:
         # pyarrow's ArrowInvalid, ArrowIOError and ArrowNotImplementedError.
-        raise ValueError(f"cannot read {path} as Parquet: {_one_line(error)}") from None
+        raise ValueError(f"cannot read {path} as Parquet: {one_line(error)}") from None
     # A saved index (such as customer_id) is a column of the user's table.
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()
@@ -214,7 +216,7 @@ def write_table(frame: pd.DataFrame, path, *, file_format: str | None = None) ->
             else:
                 frame.to_csv(file, index=False)
     except OSError as error:
-        raise OSError(f"cannot write {path}: {_one_line(error)}") from None
+        raise OSError(f"cannot write {path}: {one_line(error)}") from None
     except ImportError:
         raise ValueError(
             "writing Parquet needs pyarrow: pip install 'glassnet[tabular]'"
@@ -222,17 +224,11 @@ def write_table(frame: pd.DataFrame, path, *, file_format: str | None = None) ->
     except (ValueError, TypeError, NotImplementedError) as error:
         # pyarrow's ArrowInvalid, ArrowTypeError, ArrowNotImplementedError
         raise ValueError(
-            f"cannot write {path} as {file_format}: {_one_line(error)}"
+            f"cannot write {path} as {file_format}: {one_line(error)}"
         ) from None
 
 
 # -- small helpers --------------------------------------------------------------
-
-
-def _one_line(error: BaseException) -> str:
-    """Return an exception's message on one line, cut to 300 characters."""
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _as_text(value) -> str:
@@ -868,7 +864,7 @@ class TabularPreprocessor:
         check.that(isinstance(data, dict), "it is not a JSON object")
         check.that(data.get("format") == _FORMAT_NAME, "its format is not glassnet's")
         version = data.get("format_version")
-        check.that(_is_int(version) and version >= 1, "format_version is invalid")
+        check.that(is_int(version) and version >= 1, "format_version is invalid")
         check.that(
             version <= _FORMAT_VERSION,
             f"it was written by a newer glassnet (version {version}); upgrade",
@@ -997,10 +993,6 @@ _ENCODERS = {
     "binary": _encode_binary,
     "categorical": _encode_categorical,
 }
-
-
-def _is_int(value) -> bool:
-    return type(value) is int
 
 
 def _is_number(value) -> bool:
@@ -1153,30 +1145,6 @@ def _silent(text: str) -> None:
     """Discard a progress note."""
 
 
-def _split_rows(
-    n_rows: int, fraction: float, labels: np.ndarray | None, rng
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return sorted (training rows, validation rows), stratified by ``labels``.
-
-    Every class keeps at least one training row; the validation part may be
-    empty when there are too few rows.
-    """
-    if fraction <= 0:
-        return np.arange(n_rows), np.arange(0)
-    if labels is None:
-        order = rng.permutation(n_rows)
-        n_val = min(round(fraction * n_rows), n_rows - 1)
-        chosen = order[:n_val]
-    else:
-        chosen = []
-        for label in sorted(set(labels.tolist())):
-            rows = rng.permutation(np.flatnonzero(labels == label))
-            chosen.append(rows[: min(round(fraction * len(rows)), len(rows) - 1)])
-        chosen = np.concatenate(chosen)
-    chosen = np.sort(chosen).astype(np.intp)
-    return np.setdiff1d(np.arange(n_rows), chosen), chosen
-
-
 def _score(prep: TabularPreprocessor, net: Network, X, y_encoded) -> dict:
     """Return the metrics of ``net`` on encoded data, in the target's units."""
     if prep.task == "classification":
@@ -1297,7 +1265,7 @@ def train(
         reason = f"because {reason}"
     labels = _texts(frame[target])[0] if task == "classification" else None
     rng = np.random.default_rng(seed)
-    train_rows, val_rows = _split_rows(len(frame), validation, labels, rng)
+    train_rows, val_rows = split_rows(len(frame), validation, labels, rng)
     if validation > 0 and len(val_rows) == 0:
         say(
             f"{_plural(len(frame), 'row')} are too few to hold out a validation"
@@ -1447,7 +1415,7 @@ def preprocessor_of(net: Network) -> TabularPreprocessor:
             f"invalid preprocessing in the model: it has {outputs} outputs but the"
             f" network has {net.n_outputs}"
         )
-    if prep.task == "classification" and not net._fused:
+    if prep.task == "classification" and not net.outputs_probabilities:
         raise ValueError(
             "invalid preprocessing in the model: a classifier needs a softmax output"
         )

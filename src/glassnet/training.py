@@ -1,6 +1,7 @@
 """The training loop: epochs of full-batch or shuffled mini-batch steps.
 
-``fit`` validates the data once, then runs ``network._train_step`` on each batch.
+``fit`` validates the data once, then runs ``network.forward_backward`` and
+``network.apply_update`` on each batch.
 Batches are gathered with one vectorised take per batch; nothing loops over
 samples in Python.
 """
@@ -9,130 +10,17 @@ from __future__ import annotations
 
 import signal
 import threading
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_array, check_positive_int, check_same_length
+from ._validation import (
+    check_array,
+    check_positive_int,
+    check_same_length,
+    check_sample_weight,
+)
 from .callbacks import check_callbacks
-
-
-@dataclass
-class History:
-    """Per-epoch record of a network's training, as plain data.
-
-    Every epoch the network has trained (across ``fit`` calls, and across saving
-    and loading) adds one record: a dict such as ``{"epoch": 3, "loss": 0.21,
-    "learning_rate": 0.001, "accuracy": 0.93, "val_loss": 0.25,
-    "val_accuracy": 0.91}``. ``history["val_loss"]`` lists one key over all
-    epochs (None where an epoch lacks it).
-
-    Attributes
-    ----------
-    records : list of dict
-        One per epoch, in order; ``"epoch"`` counts from 0 over the network's life.
-    stop_reason : str or None
-        Why the last ``fit`` ended: ``"completed"``, ``"early_stopping"``,
-        ``"interrupted"`` (Ctrl-C) or ``"stopped_by_callback"``.
-    best_epoch : int or None
-        The epoch whose weights early stopping kept, if it ran.
-    """
-
-    records: list[dict] = field(default_factory=list)
-    stop_reason: str | None = None
-    best_epoch: int | None = None
-
-    def __getitem__(self, key: str) -> list:
-        return [record.get(key) for record in self.records]
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    @property
-    def loss(self) -> list[float]:
-        """Training loss of each epoch."""
-        return self["loss"]
-
-    @property
-    def val_loss(self) -> list[float | None]:
-        """Validation loss of each epoch (None where there was no validation)."""
-        return self["val_loss"]
-
-    @property
-    def n_epochs(self) -> int:
-        """Number of epochs recorded."""
-        return len(self.records)
-
-    def to_dict(self) -> dict:
-        """Return the history as JSON-able data."""
-        return {
-            "records": [dict(record) for record in self.records],
-            "stop_reason": self.stop_reason,
-            "best_epoch": self.best_epoch,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> History:
-        """Rebuild a history from ``to_dict()`` output, checking every type.
-
-        Raises
-        ------
-        ValueError
-            If ``data`` is not what ``to_dict`` makes.
-        """
-        if not isinstance(data, dict) or not isinstance(data.get("records"), list):
-            raise ValueError("history must be a dict with a list of records")
-        records = []
-        for record in data["records"]:
-            valid = isinstance(record, dict) and all(
-                isinstance(key, str)
-                and (value is None or isinstance(value, int | float))
-                and not isinstance(value, bool)
-                for key, value in record.items()
-            )
-            if not valid:
-                raise ValueError(
-                    f"history record must map names to numbers: {record!r}"
-                )
-            records.append(dict(record))
-        stop_reason, best_epoch = data.get("stop_reason"), data.get("best_epoch")
-        if stop_reason is not None and not isinstance(stop_reason, str):
-            raise ValueError(f"history stop_reason must be a string: {stop_reason!r}")
-        if best_epoch is not None and (
-            not isinstance(best_epoch, int) or isinstance(best_epoch, bool)
-        ):
-            raise ValueError(f"history best_epoch must be an integer: {best_epoch!r}")
-        return cls(records=records, stop_reason=stop_reason, best_epoch=best_epoch)
-
-
-class NonFiniteLossError(FloatingPointError):
-    """The loss became NaN or infinite; training stopped before its update."""
-
-
-def non_finite_loss_message(loss: float, parameters: np.ndarray) -> str:
-    """Say what happened to the loss and the weights, and what to try."""
-    if np.isfinite(parameters).all():
-        weights = "the weights are those of the last good step"
-    else:
-        # The update before overflowed the weights while its loss was finite;
-        # checking every update would cost more than the step's element-wise work.
-        weights = "the update before overflowed the weights: rebuild or reload"
-    return (
-        f"loss became {loss}; training stopped and {weights}. Lower the learning rate"
-        " or scale the inputs (for example standardise X)"
-    )
-
-
-def _check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
-    weights = check_array(sample_weight, name="sample_weight", dtype=dtype, ndim=1)
-    if len(weights) != n_samples:
-        raise ValueError(
-            f"sample_weight must have one weight per sample ({n_samples}),"
-            f" got {len(weights)}"
-        )
-    if (weights < 0).any() or weights.sum() <= 0:
-        raise ValueError("sample_weight must be >= 0 with a positive sum")
-    return weights
+from .history import History, NonFiniteLossError
 
 
 def _class_indices(loss, y: np.ndarray) -> np.ndarray | None:
@@ -183,22 +71,52 @@ def _class_weights(class_weight, classes: np.ndarray | None, dtype) -> np.ndarra
     return per_class[classes].astype(dtype)
 
 
-def _split_validation(rng, n_samples: int, fraction: float, classes) -> np.ndarray:
-    """Return sorted validation rows: ``fraction`` of each class, or of all rows."""
+def split_rows(
+    n_rows: int, fraction: float, classes: np.ndarray | None, rng
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return sorted (training rows, validation rows), stratified by ``classes``.
+
+    ``fraction`` of each class (or of all rows, when ``classes`` is None) is
+    drawn for validation; every class keeps at least one training row, so the
+    validation part may be empty when there are too few rows.
+
+    Parameters
+    ----------
+    n_rows : int
+    fraction : float
+        In [0, 1); 0 gives no validation rows.
+    classes : ndarray of shape (n_rows,) or None
+        Each row's class (any sortable labels), to stratify by.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    train_rows, val_rows : ndarray of int
+    """
+    if fraction <= 0:
+        return np.arange(n_rows), np.arange(0)
     if classes is None:
-        chosen = rng.permutation(n_samples)[: round(fraction * n_samples)]
+        n_val = min(round(fraction * n_rows), n_rows - 1)
+        chosen = rng.permutation(n_rows)[:n_val]
     else:
         chosen = []
         for label in np.unique(classes):
             rows = rng.permutation(np.flatnonzero(classes == label))
-            chosen.append(rows[: round(fraction * len(rows))])
+            chosen.append(rows[: min(round(fraction * len(rows)), len(rows) - 1)])
         chosen = np.concatenate(chosen)
-    if len(chosen) == 0 or len(chosen) == n_samples:
+    chosen = np.sort(chosen).astype(np.intp)
+    return np.setdiff1d(np.arange(n_rows), chosen), chosen
+
+
+def _split_validation(rng, n_samples: int, fraction: float, classes):
+    """Return ``split_rows``'s two parts, or raise if the validation part is empty."""
+    train_rows, val_rows = split_rows(n_samples, fraction, classes, rng)
+    if len(val_rows) == 0:
         raise ValueError(
             f"validation_split={fraction} of {n_samples} samples leaves no"
             " validation or no training samples; use a fraction such as 0.2 or more"
         )
-    return np.sort(chosen)
+    return train_rows, val_rows
 
 
 class _CtrlC:
@@ -312,7 +230,7 @@ def fit(
     classes = _class_indices(loss_fn, y)
     weights = None
     if sample_weight is not None:
-        weights = _check_sample_weight(sample_weight, len(X), dtype)
+        weights = check_sample_weight(sample_weight, len(X), dtype)
     if class_weight is not None:
         by_class = _class_weights(class_weight, classes, dtype)
         weights = by_class if weights is None else weights * by_class
@@ -335,7 +253,7 @@ def fit(
         check_same_length(X_val, y_val, names=("X_val", "y_val"))
         w_val = None
         if len(validation_data) == 3 and validation_data[2] is not None:
-            w_val = _check_sample_weight(validation_data[2], len(X_val), dtype)
+            w_val = check_sample_weight(validation_data[2], len(X_val), dtype)
         validation = (X_val, y_val, w_val)
     elif validation_split:
         if not (isinstance(validation_split, float) and 0.0 < validation_split < 1.0):
@@ -343,8 +261,7 @@ def fit(
                 "validation_split must be a fraction in (0, 1),"
                 f" got {validation_split!r}"
             )
-        rows = _split_validation(network.rng, len(X), validation_split, classes)
-        train = np.setdiff1d(np.arange(len(X)), rows, assume_unique=True)
+        train, rows = _split_validation(network.rng, len(X), validation_split, classes)
         w_val = None if weights is None else weights[rows]
         validation = (X[rows], y[rows], w_val)
         X, y = X[train], y[train]
@@ -412,7 +329,8 @@ def fit(
                     for callback in callbacks:
                         callback.on_batch_begin(network, batch)
                     try:
-                        loss = network._train_step(X_batch, y_batch, w_batch)
+                        loss = network.forward_backward(X_batch, y_batch, w_batch)
+                        network.apply_update()
                     except NonFiniteLossError as error:
                         where = f"epoch {epoch + 1}, batch {batch + 1}"
                         raise NonFiniteLossError(f"at {where}: {error}") from None
@@ -444,7 +362,9 @@ def fit(
                     )
                 if validation is not None:
                     X_val, y_val, w_val = validation
-                    val_loss, val_outputs = network._evaluate(X_val, y_val, w_val)
+                    val_loss, val_outputs = network.loss_and_outputs(
+                        X_val, y_val, w_val
+                    )
                     record["val_loss"] = val_loss
                     for name, value in metrics_module.evaluate(
                         metric_names, loss_fn, y_val, val_outputs
