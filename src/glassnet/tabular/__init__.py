@@ -46,15 +46,15 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from . import metrics as metrics_module
-from ._files import atomic_file, check_writable
-from ._validation import is_int, one_line
-from .callbacks import EarlyStopping
-from .layers import Dense
-from .network import Network
-from .optimizers import Adam
-from .recording import Recorder
-from .training import split_rows
+from .. import metrics as metrics_module
+from .._files import atomic_file, check_writable
+from .._validation import is_int, one_line
+from ..callbacks import EarlyStopping
+from ..layers import Dense
+from ..network import Network
+from ..optimizers import Adam
+from ..recording import Recorder
+from ..training import split_rows
 
 try:
     import pandas as pd
