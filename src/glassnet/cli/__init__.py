@@ -15,8 +15,8 @@ import argparse
 import os
 import sys
 
-from . import __version__, demo, tutorials
-from ._files import check_writable
+from .. import __version__, demo, tutorials
+from .._files import check_writable
 
 
 class CommandError(Exception):
@@ -367,7 +367,7 @@ def _tutorial(args, parser) -> int:
 def _tabular():
     """Import glassnet.tabular, or fail with how to install pandas."""
     try:
-        from . import tabular
+        from .. import tabular
     except ImportError as error:
         raise CommandError(str(error)) from None
     return tabular
@@ -394,7 +394,7 @@ def _refuse_overwrite(source: str, *outputs: str | None) -> None:
 
 
 def _load_model(path: str):
-    from . import io
+    from .. import io
 
     if os.path.isdir(path):
         raise IsADirectoryError(f"{path} is a directory, not a model file")
@@ -410,12 +410,12 @@ def _load_model(path: str):
 
 def _train(args) -> int:
     tabular = _tabular()
-    from . import io
+    from .. import io
 
     say = (lambda text: None) if args.quiet else print
     recorder = None
     if args.report is not None:
-        from .recording import Recorder
+        from ..recording import Recorder
 
         recorder = Recorder()  # the first training rows, as encoded
     _refuse_overwrite(args.data, args.output, args.report, args.plot)
@@ -424,7 +424,7 @@ def _train(args) -> int:
         if path is not None:
             check_writable(path)
     if args.plot is not None:
-        from .plotting import require_matplotlib
+        from ..plotting import require_matplotlib
 
         require_matplotlib()
     frame = tabular.read_table(args.data)
@@ -460,12 +460,12 @@ def _train(args) -> int:
         f" {args.output} NEW_DATA.csv"
     )
     if recorder is not None:
-        from . import report
+        from .. import report
 
         report.write(args.report, network=net, recording=recorder.recording)
         say(f"wrote the learning report {args.report}")
     if args.plot is not None:
-        from .plotting import plot_losses
+        from ..plotting import plot_losses
 
         plot_losses(net.history, args.plot)
         say(f"wrote the loss curves {args.plot}")
@@ -500,8 +500,8 @@ def _explain(args, parser) -> int:
 
 
 def _report(args) -> int:
-    from . import report
-    from .recording import Recording
+    from .. import report
+    from ..recording import Recording
 
     source = args.source
     if os.path.isdir(source):
@@ -627,7 +627,7 @@ def _evaluate(args) -> int:
 
 
 def _info(args) -> int:
-    from .layers import Dense
+    from ..layers import Dense
 
     net = _load_model(args.model)
     dense = [layer for layer in net.layers if isinstance(layer, Dense)]
