@@ -99,3 +99,23 @@ def test_python_dash_m_glassnet_is_the_same_command():
     )
     assert result.returncode == 0
     assert "trask-3layer" in result.stdout
+
+
+def test_help_and_the_tutorials_import_no_pandas():
+    # train's defaults live in glassnet.tabular, which imports pandas: the train
+    # parser adds them only when train is parsed.
+    code = (
+        "import sys\n"
+        "from glassnet.cli import main\n"
+        "for argv in (['--help'], ['tutorial', '--list']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted({'pandas', 'sklearn', 'matplotlib'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"

@@ -442,6 +442,55 @@ def test_help_has_an_example(command):
     assert f"Example:\n  glassnet {command} " in result.stdout
 
 
+# -- pipes and overwrites ----------------------------------------------------------
+
+
+def up_or_down(n=120, seed=0):
+    """Two numbers and whether their sum is above 0, as text."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    frame["y"] = np.where(frame["a"] + frame["b"] > 0, "up", "down")
+    return frame
+
+
+@pytest.fixture
+def model(tmp_path):
+    """A model of 3,000 rows, enough output to fill a pipe."""
+    data = tmp_path / "data.csv"
+    up_or_down(n=3000).to_csv(data, index=False)
+    path = tmp_path / "model.npz"
+    assert (
+        glassnet(
+            "train", str(data), "--target", "y", "-o", str(path), "-q", timeout=300
+        ).returncode
+        == 0
+    )
+    return path, data
+
+
+def test_predict_to_a_pipe_that_closes_early_is_quiet(model):
+    path, data = model
+    command = f"'{GLASSNET}' predict '{path}' '{data}' -o - | head -n 2"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True
+    )
+    assert len(result.stdout.splitlines()) == 2
+    assert "Broken pipe" not in result.stderr and "Exception" not in result.stderr
+
+
+def test_outputs_never_overwrite_inputs(model):
+    path, data = model
+    before = path.read_bytes()
+    result = glassnet("report", str(path), "-o", str(path))
+    assert result.returncode == 1 and "would overwrite" in result.stderr
+    result = glassnet(
+        "train", str(data), "--target", "y", "-o", str(path.parent / "m2.npz"),
+        "--report", str(data), "-q", timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1 and "would overwrite" in result.stderr
+    assert path.read_bytes() == before
+
+
 # -- accuracy against scikit-learn --------------------------------------------------
 
 

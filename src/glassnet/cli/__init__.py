@@ -1,0 +1,68 @@
+"""The ``glassnet`` command line.
+
+``demo`` and ``tutorial`` show the seed tutorials; ``train``, ``predict``,
+``evaluate`` and ``info`` train a network on a CSV or Parquet table and use it,
+through :mod:`glassnet.tabular` (``pip install "glassnet[tabular]"``);
+``explain`` and ``report`` show how a network learns.
+
+Each command is a module here with ``add_parser(subparsers)`` and
+``run(args) -> int``; :func:`main` builds the parser from them, runs the one
+asked for, and is the one place where errors become exit statuses.
+
+Exit status: 0 on success, 1 for a user error (one line on stderr saying what is
+wrong), 2 for a usage error (argparse's message), 130 when interrupted. Files
+are written to a temporary file and renamed, so an error never leaves a partial
+file behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+from .._validation import one_line
+from . import demo, evaluate, explain, info, predict, report, train, tutorial
+from ._args import CommandParser, UsageError
+from ._inputs import CommandError
+
+#: The commands, in the order ``glassnet --help`` lists them.
+COMMANDS = (demo, tutorial, train, predict, evaluate, info, explain, report)
+
+__all__ = ["main"]
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="glassnet",
+        description="glassnet: a neural-network library you can see through.",
+        epilog="Example: glassnet demo\n"
+        "         glassnet train customers.csv --target bought",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"glassnet {__version__}"
+    )
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=CommandParser
+    )
+    subparsers.required = True
+    for command in COMMANDS:
+        command.add_parser(subparsers).set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default: sys.argv[1:]); return the status."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.run(args)
+    except UsageError as error:
+        parser.error(str(error))  # exits with status 2
+    except (ValueError, OSError, FloatingPointError, CommandError) as error:
+        print(f"glassnet: error: {one_line(error)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("glassnet: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,152 @@
+"""What the commands share about their arguments.
+
+The argparse types (numbers, layer sizes, column lists), the parser of one
+command, a usage error a command finds after parsing, and the checks of the
+files a command is about to write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Iterable
+
+from .._files import check_writable
+
+
+class UsageError(Exception):
+    """A usage error found after parsing; the command line exits with status 2."""
+
+
+class CommandParser(argparse.ArgumentParser):
+    """The parser of one command, which may add its arguments when first used.
+
+    ``glassnet train`` reads its defaults from :mod:`glassnet.tabular`, which
+    imports pandas: adding its arguments only when ``train`` is parsed keeps
+    ``glassnet --help`` and the other commands fast, and working without the
+    tabular extra.
+
+    Parameters
+    ----------
+    add_arguments : callable or None, default=None
+        Called with the parser before it parses for the first time.
+    """
+
+    def __init__(self, *args, add_arguments: Callable | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_arguments = add_arguments
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._add_arguments is not None:
+            add_arguments, self._add_arguments = self._add_arguments, None
+            add_arguments(self)
+        return super().parse_known_args(args, namespace)
+
+
+def add_command(
+    subparsers, name: str, summary: str, description: str, example: str, **kwargs
+) -> argparse.ArgumentParser:
+    """Add the parser of a command whose description and example keep their lines."""
+    return subparsers.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=example,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kwargs,
+    )
+
+
+def _number(convert: Callable, is_valid: Callable, expected: str) -> Callable:
+    """Return an argparse type that converts, checks, or says what was expected."""
+
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not is_valid(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
+
+
+positive_int = _number(int, lambda value: value >= 1, "a positive integer")
+seed = _number(int, lambda value: value >= 0, "an integer >= 0")
+positive_float = _number(
+    float, lambda value: 0 < value < float("inf"), "a positive number"
+)
+fraction = _number(
+    float,
+    lambda value: 0 <= value < 1,
+    "a fraction from 0 (no validation) to below 1",
+)
+
+
+def layer_sizes(text: str) -> list[int]:
+    """Parse ``16,8`` into ``[16, 8]``; ``none`` or nothing is no hidden layer."""
+    if text.strip().lower() in ("", "none"):
+        return []
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        sizes = [0]
+    if any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError(
+            f"expected layer sizes such as 16,8 (or none), got {text!r}"
+        )
+    return sizes
+
+
+def column_names(text: str) -> list[str]:
+    """Parse ``name, email`` into ``["name", "email"]``."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def same_file(a: str, b: str) -> bool:
+    """Return whether two paths name one file (also through links)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+OVERWRITE = "{output} would overwrite {path}; choose another file name"
+
+
+def check_outputs(
+    inputs: Iterable[tuple[str, str]],
+    outputs: Iterable[str | None],
+    message: str = OVERWRITE,
+) -> None:
+    """Raise unless every output can be written without replacing another file.
+
+    Parameters
+    ----------
+    inputs : iterable of (str, str)
+        What each input file is (such as ``"data"``) and its path.
+    outputs : iterable of str or None
+        The files the command will write; None is an output not asked for.
+    message : str, default=OVERWRITE
+        The error when an output is an input or an earlier output, formatted
+        with ``output``, ``kind`` and ``path`` (the file it would replace).
+
+    Raises
+    ------
+    ValueError
+        If an output would replace an input or another output.
+    OSError
+        If an output cannot be written (see :func:`glassnet._files.check_writable`).
+    """
+    given = [path for path in outputs if path is not None]
+    for index, output in enumerate(given):
+        earlier = [("output", path) for path in given[:index]]
+        for kind, path in (*inputs, *earlier):
+            if same_file(output, path):
+                raise ValueError(message.format(output=output, kind=kind, path=path))
+    # Fail now, not after the work, if a file cannot be written there.
+    for output in given:
+        check_writable(output)

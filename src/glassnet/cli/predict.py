@@ -1,0 +1,86 @@
+"""``glassnet predict``: add a model's predictions to a CSV or Parquet file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ._args import add_command, check_outputs
+from ._inputs import import_tabular, load_model, print_notes
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``predict`` to the command line."""
+    parser = add_command(
+        subparsers,
+        "predict",
+        "add a model's predictions to a CSV or Parquet file",
+        "Write the rows of DATA with the model's predictions added: a column\n"
+        "predicted_<target> and, for a classifier, probability_<class> for each"
+        " class.\nColumns are found by name, in any order; extra columns are kept"
+        " and ignored;\nthe target column may be absent. Values never seen in"
+        " training are handled\n(and reported on stderr).",
+        "Example:\n"
+        "  glassnet predict model.npz new_customers.csv -o predictions.csv\n"
+        "  glassnet predict model.npz new_customers.csv -o - | head",
+    )
+    parser.add_argument(
+        "model", metavar="MODEL", help="a model file from glassnet train"
+    )
+    parser.add_argument(
+        "data", metavar="DATA", help="CSV or Parquet file of rows to predict"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="where to write (default: DATA's name with .predictions before its"
+        " suffix, beside it; .parquet writes Parquet; - writes CSV to stdout)."
+        " Never the input file",
+    )
+    return parser
+
+
+def default_output(data: str) -> str:
+    """Return DATA's name with .predictions before its suffix, beside it."""
+    directory, name = os.path.split(data)
+    stem, suffix = os.path.splitext(name)
+    if suffix.lower() not in (".parquet", ".pq"):
+        suffix = ".csv"
+    return os.path.join(directory, f"{stem}.predictions{suffix}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the predictions; return the exit status."""
+    tabular = import_tabular()
+    output = args.output if args.output is not None else default_output(args.data)
+    to_stdout = output == "-"
+    if not to_stdout:
+        check_outputs(
+            [("data", args.data), ("model", args.model)],
+            [output],
+            "the predictions would overwrite the {kind} file {path};"
+            " choose another name with -o",
+        )
+    net = load_model(args.model)
+    frame = tabular.read_table(args.data)
+    notes: list[str] = []
+    result = tabular.predict(net, frame, notes)
+    if to_stdout:
+        _write_to_stdout(result)
+    else:
+        tabular.write_table(result, output)
+    print_notes(notes)
+    if not to_stdout:
+        print(f"wrote {len(result):,} predictions to {output}", file=sys.stderr)
+    return 0
+
+
+def _write_to_stdout(result) -> None:
+    try:
+        result.to_csv(sys.stdout, index=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (| head): quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,0 +1,61 @@
+"""``glassnet report``: write a learning report (self-contained HTML)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ._args import add_command, check_outputs
+from ._inputs import load_model
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``report`` to the command line."""
+    parser = add_command(
+        subparsers,
+        "report",
+        "write a learning report (self-contained HTML)",
+        "Draw a model's network (colour: sign, thickness: size of each weight) and\n"
+        "its loss curves in one HTML file that opens without a network connection.\n"
+        "A run recorded with glassnet.recording.Recorder adds a slider across the\n"
+        "epochs that redraws the synapses and the predictions.",
+        "Example:\n  glassnet report model.npz -o report.html\n"
+        "  glassnet report run.json -o report.html",
+    )
+    parser.add_argument(
+        "source",
+        metavar="MODEL_OR_RUN",
+        help="a model file, or a run saved with Recording.save",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="report.html",
+        metavar="HTML",
+        help="where to write the report (default: report.html)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the report of a model file or a recorded run; return the exit status."""
+    from ..recording import Recording
+    from ..report import write
+
+    source = args.source
+    if os.path.isdir(source):
+        raise IsADirectoryError(f"{source} is a directory, not a model or run file")
+    is_model = _is_model_file(source)
+    check_outputs([("source", source)], [args.output])
+    if is_model:
+        write(args.output, network=load_model(source))
+    else:
+        write(args.output, recording=Recording.load(source))
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _is_model_file(path: str) -> bool:
+    """Return whether a file is a zip archive, as model files are."""
+    with open(path, "rb") as file:
+        return file.read(4) == b"PK\x03\x04"

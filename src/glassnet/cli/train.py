@@ -1,0 +1,254 @@
+"""``glassnet train``: train a network on a CSV or Parquet file and save it.
+
+The options' defaults and choices are :mod:`glassnet.tabular.settings`'s; the
+training itself is :func:`glassnet.tabular.train`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from .._validation import one_line
+from ._args import (
+    add_command,
+    check_outputs,
+    column_names,
+    fraction,
+    layer_sizes,
+    positive_float,
+    positive_int,
+    seed,
+)
+from ._inputs import import_tabular
+
+DESCRIPTION = (
+    "Train a network to predict one column of a table from the others.\n\n"
+    "The task is inferred from the target (text, yes/no or a few whole numbers:"
+    "\nclassification; other numbers: regression). Columns are encoded"
+    " automatically:\nyes/no, true/false, y/n -> 1/0; other text -> one-hot"
+    " (unknown values at\nprediction -> all zeros); numbers -> standardised;"
+    " missing values -> filled in,\nwith an indicator column; identifier and"
+    " constant columns are left out. A part\nof the rows is held out for early"
+    " stopping and the validation metrics. The\nmodel file holds the network and"
+    " this preprocessing."
+)
+EXAMPLE = (
+    "Example:\n"
+    "  glassnet train customers.csv --target bought -o model.npz\n"
+    "  glassnet train houses.parquet --target price --hidden 32,16 --drop address"
+)
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``train`` to the command line; its arguments come when it is used."""
+    return add_command(
+        subparsers,
+        "train",
+        "train a network on a CSV or Parquet file and save it",
+        DESCRIPTION,
+        EXAMPLE,
+        add_arguments=_add_arguments,
+    )
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments, in the order of the help text."""
+    import_tabular()  # the settings live in glassnet.tabular, which needs pandas
+    from ..tabular import settings
+
+    _add_data_arguments(parser, settings.TASKS)
+    _add_network_arguments(parser, settings.DEFAULTS, settings.ACTIVATIONS)
+    _add_training_arguments(parser, settings.DEFAULTS, settings.DTYPES)
+    _add_extra_outputs(parser)
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser, tasks) -> None:
+    parser.add_argument(
+        "data", metavar="DATA", help="CSV or Parquet file, one row per example"
+    )
+    parser.add_argument(
+        "--target", required=True, metavar="COLUMN", help="the column to predict"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="model.npz",
+        metavar="MODEL",
+        help="where to save the model (default: model.npz; replaced if it exists)",
+    )
+    parser.add_argument(
+        "--drop",
+        type=column_names,
+        default=[],
+        metavar="COLUMNS",
+        help="comma-separated columns to leave out, such as name,email",
+    )
+    parser.add_argument(
+        "--task",
+        choices=tasks,
+        default="auto",
+        help="what the target is (default: auto, inferred and reported)",
+    )
+
+
+def _add_network_arguments(parser: argparse.ArgumentParser, defaults, activations):
+    hidden = ",".join(map(str, defaults.hidden))
+    parser.add_argument(
+        "--hidden",
+        type=layer_sizes,
+        default=list(defaults.hidden),
+        metavar="SIZES",
+        help=f"units per hidden layer, comma-separated (default: {hidden}; none: no"
+        " hidden layer)",
+    )
+    parser.add_argument(
+        "--activation",
+        choices=activations,
+        default=defaults.activation,
+        help="activation of the hidden layers (default: %(default)s)",
+    )
+
+
+def _add_training_arguments(parser: argparse.ArgumentParser, defaults, dtypes):
+    parser.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=defaults.epochs,
+        metavar="N",
+        help="most passes over the data (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=defaults.batch_size,
+        metavar="N",
+        help="rows per training step (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--learning-rate",
+        type=positive_float,
+        default=defaults.learning_rate,
+        metavar="X",
+        help="Adam's learning rate (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--validation",
+        type=fraction,
+        default=defaults.validation_split,
+        metavar="FRACTION",
+        help="fraction of rows held out for early stopping and metrics (default:"
+        " %(default)s; 0: train on all rows for --epochs epochs)",
+    )
+    parser.add_argument(
+        "--patience",
+        type=positive_int,
+        default=defaults.patience,
+        metavar="N",
+        help="epochs without improvement before stopping early (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=seed,
+        default=defaults.seed,
+        metavar="N",
+        help="seed of the split, the weights and the shuffling (default:"
+        " %(default)s; the same data and seed give the same model)",
+    )
+    parser.add_argument(
+        "--dtype",
+        choices=sorted(dtypes),  # alphabetical, as the help has always listed them
+        default=defaults.dtype,
+        help="floating-point type of the network (default: %(default)s)",
+    )
+
+
+def _add_extra_outputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--report",
+        metavar="HTML",
+        help="also write a learning report: the network, its loss curves and a"
+        " slider across the epochs, in one self-contained HTML file",
+    )
+    parser.add_argument(
+        "--plot",
+        metavar="PNG",
+        help="also write the loss curves as a PNG (needs matplotlib:"
+        " pip install 'glassnet[plot]')",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (no notes, progress or metrics)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, save the model and any report or plot; return the exit status."""
+    tabular = import_tabular()
+    say = (lambda text: None) if args.quiet else print
+    recorder = None
+    if args.report is not None:
+        from ..recording import Recorder
+
+        recorder = Recorder()  # tabular.train gives it the first training rows
+    check_outputs([("data", args.data)], [args.output, args.report, args.plot])
+    if args.plot is not None:
+        from ..plotting import require_matplotlib
+
+        require_matplotlib()
+    frame = tabular.read_table(args.data)
+    say(f"read {args.data}: {frame.shape[0]:,} rows, {frame.shape[1]} columns")
+    net = _train(tabular, frame, args, say, recorder)
+    net.metadata["training"]["data"] = os.path.basename(args.data)
+    _save(net, args.output)
+    say(
+        f"saved {args.output} (network and preprocessing); next: glassnet predict"
+        f" {args.output} NEW_DATA.csv"
+    )
+    if recorder is not None:
+        from ..report import write
+
+        write(args.report, network=net, recording=recorder.recording)
+        say(f"wrote the learning report {args.report}")
+    if args.plot is not None:
+        from ..plotting import plot_losses
+
+        plot_losses(net.history, args.plot)
+        say(f"wrote the loss curves {args.plot}")
+    return 0
+
+
+def _train(tabular, frame, args: argparse.Namespace, say, recorder):
+    """Call tabular.train with the command's options."""
+    return tabular.train(
+        frame,
+        args.target,
+        task=args.task,
+        drop=args.drop,
+        hidden=args.hidden,
+        activation=args.activation,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        validation=args.validation,
+        patience=args.patience,
+        seed=args.seed,
+        dtype=args.dtype,
+        verbose=0 if args.quiet else 1,
+        log=say,
+        callbacks=[recorder] if recorder is not None else [],
+    )
+
+
+def _save(net, path: str) -> None:
+    from .. import io
+
+    try:
+        io.save(net, path)
+    except OSError as error:
+        raise OSError(
+            f"cannot save the model to {path}: {error.strerror or one_line(error)};"
+            " choose another place with -o"
+        ) from None
