@@ -6,6 +6,8 @@ was saved), never another exception, never runs code from the file, and never
 allocates what a forged header claims.
 """
 
+import doctest
+import importlib
 import inspect
 import json
 import math
@@ -296,6 +298,18 @@ def test_saving_is_reproducible(tmp_path):
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
 
 
+@pytest.mark.parametrize(
+    "module", ["__init__", "writer", "reader", "header", "npy", "layout", "errors"]
+)
+def test_docstring_examples_of_every_module(module):
+    # tests/test_docs.py sees only top-level modules, not the package's own.
+    name = "glassnet.modelfile" + ("" if module == "__init__" else f".{module}")
+    result = doctest.testmod(
+        importlib.import_module(name), optionflags=doctest.ELLIPSIS
+    )
+    assert result.failed == 0
+
+
 def test_file_is_a_documented_npz(tmp_path):
     network = trained_network()
     path = tmp_path / "model.npz"
@@ -551,6 +565,42 @@ def test_missing_file_and_directory_raise_os_errors(tmp_path):
     if POSIX:
         with pytest.raises(IsADirectoryError):
             glassnet.modelfile.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "contents", "expected"),
+    [
+        ("model.npz", "model", True),
+        ("model.bin", "model", True),  # the contents decide, not the suffix
+        ("table.csv", b"a,b\n1,2\n", False),
+        ("arrays.npz", "other_npz", False),
+        ("empty_zip.zip", zip_bytes({}), False),
+        ("empty", b"", False),
+        ("zip_prefix_only", b"PK\x03\x04" + b"\0" * 100, False),
+        ("missing.npz", None, False),
+        ("directory", "directory", False),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_is_model_file(tmp_path, name, contents, expected):
+    path = tmp_path / name
+    if contents == "model":
+        glassnet.modelfile.save(make_network(), path)
+    elif contents == "other_npz":
+        np.savez(path, weights=np.ones(3))
+    elif contents == "directory":
+        path.mkdir()
+    elif contents is not None:
+        path.write_bytes(contents)
+    assert glassnet.modelfile.is_model_file(path) is expected
+    assert glassnet.modelfile.is_model_file(str(path)) is expected
+
+
+def test_is_model_file_reads_no_arrays(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    glassnet.modelfile.save(trained_network(), path)
+    monkeypatch.setattr(zipfile.ZipFile, "open", _fail)
+    assert glassnet.modelfile.is_model_file(path)
 
 
 @pytest.fixture(scope="module")
