@@ -7,10 +7,10 @@ from . import (
     activations,
     callbacks,
     initializers,
-    io,
     layers,
     losses,
     metrics,
+    modelfile,
     optimizers,
     schedules,
 )
@@ -24,7 +24,6 @@ from .callbacks import (
     ReduceLROnPlateau,
 )
 from .history import History, NonFiniteLossError
-from .io import ModelFileError, load
 from .layers import Dense, Dropout, Layer
 from .losses import (
     BinaryCrossEntropy,
@@ -32,6 +31,7 @@ from .losses import (
     HalfSquaredError,
     MeanSquaredError,
 )
+from .modelfile import ModelFileError, load
 from .network import Network
 from .optimizers import SGD, Adam
 
@@ -66,11 +66,11 @@ __all__ = [
     "activations",
     "callbacks",
     "initializers",
-    "io",
     "layers",
     "load",
     "losses",
     "metrics",
+    "modelfile",
     "optimizers",
     "schedules",
 ]

@@ -446,7 +446,7 @@ class Network:
     explain = Lazy("explain", "explain")
     report = Lazy("report", "write_network_report")
     _repr_html_ = Lazy("report", "network_html")
-    save = Lazy("io", "save")
+    save = Lazy("modelfile", "save")
 
     def predict(self, X) -> np.ndarray:
         """Return predictions for ``X``.

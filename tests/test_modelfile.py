@@ -6,6 +6,8 @@ was saved), never another exception, never runs code from the file, and never
 allocates what a forged header claims.
 """
 
+import doctest
+import importlib
 import inspect
 import json
 import math
@@ -29,10 +31,10 @@ from hypothesis import strategies as st
 from numpy.lib import format as npy_format
 
 import glassnet
-import glassnet.io
+import glassnet.modelfile
 from glassnet import SGD, Adam, Dense, History, Network
-from glassnet.io import FORMAT_VERSION, MAX_HEADER_BYTES, ModelFileError
 from glassnet.layers import Dropout
+from glassnet.modelfile import FORMAT_VERSION, MAX_HEADER_BYTES, ModelFileError
 
 POSIX = os.name == "posix"
 TEMPORARY_NAME = re.compile(r"^\.model\.npz\.[0-9a-f]{12}\.tmp$")
@@ -118,8 +120,8 @@ def assert_same_network(expected, found):
 
 def save_and_load(network, directory):
     path = directory / "model.npz"
-    glassnet.io.save(network, path)
-    return glassnet.io.load(path)
+    glassnet.modelfile.save(network, path)
+    return glassnet.modelfile.load(path)
 
 
 def npy_bytes(array, allow_pickle=False):
@@ -169,7 +171,7 @@ def zip_bytes(members, compression=zipfile.ZIP_STORED) -> bytes:
 
 def load_bytes(data: bytes, path):
     path.write_bytes(data)
-    return glassnet.io.load(path)
+    return glassnet.modelfile.load(path)
 
 
 def assert_refused(data: bytes, path, *fragments):
@@ -282,24 +284,36 @@ def test_save_refuses_inconsistent_optimizer_state(tmp_path):
     network = trained_network()
     network.optimizer.state["layers.0.weights"]["m"] = np.zeros(3)
     with pytest.raises(ValueError, match="must be a float64 array of shape"):
-        glassnet.io.save(network, tmp_path / "model.npz")
+        glassnet.modelfile.save(network, tmp_path / "model.npz")
     network.optimizer.state = {"layers.9.weights": {"m": np.zeros(3)}}
     with pytest.raises(ValueError, match="not one of the network's parameters"):
-        glassnet.io.save(network, tmp_path / "model.npz")
+        glassnet.modelfile.save(network, tmp_path / "model.npz")
     assert os.listdir(tmp_path) == []
 
 
 def test_saving_is_reproducible(tmp_path):
     network = trained_network()
-    glassnet.io.save(network, tmp_path / "a.npz")
-    glassnet.io.save(network, tmp_path / "b.npz")
+    glassnet.modelfile.save(network, tmp_path / "a.npz")
+    glassnet.modelfile.save(network, tmp_path / "b.npz")
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "module", ["__init__", "writer", "reader", "header", "npy", "layout", "errors"]
+)
+def test_docstring_examples_of_every_module(module):
+    # tests/test_docs.py sees only top-level modules, not the package's own.
+    name = "glassnet.modelfile" + ("" if module == "__init__" else f".{module}")
+    result = doctest.testmod(
+        importlib.import_module(name), optionflags=doctest.ELLIPSIS
+    )
+    assert result.failed == 0
 
 
 def test_file_is_a_documented_npz(tmp_path):
     network = trained_network()
     path = tmp_path / "model.npz"
-    glassnet.io.save(network, path)
+    glassnet.modelfile.save(network, path)
     with np.load(path, allow_pickle=False) as arrays:
         names = set(arrays.files)
         header = json.loads(arrays["header"].tobytes().decode("utf-8"))
@@ -381,11 +395,11 @@ def test_resumed_training_matches_uninterrupted_training(
 
 def test_saving_over_a_file_leaves_only_the_new_file(tmp_path):
     path = tmp_path / "model.npz"
-    glassnet.io.save(make_network(seed=1), path)
+    glassnet.modelfile.save(make_network(seed=1), path)
     newer = trained_network(seed=2)
-    glassnet.io.save(newer, path)
+    glassnet.modelfile.save(newer, path)
     assert os.listdir(tmp_path) == ["model.npz"]
-    assert_same_network(newer, glassnet.io.load(path))
+    assert_same_network(newer, glassnet.modelfile.load(path))
 
 
 def _fail(*args, **kwargs):
@@ -411,15 +425,15 @@ def test_failed_save_keeps_the_previous_file(
 ):
     path = tmp_path / "model.npz"
     previous = trained_network(seed=3)
-    glassnet.io.save(previous, path)
+    glassnet.modelfile.save(previous, path)
     name, _, how = replacement.partition(":")
     monkeypatch.setattr(target, name, _interrupt if how else _fail)
     expected = KeyboardInterrupt if how else OSError
     with pytest.raises(expected):
-        glassnet.io.save(trained_network(seed=4), path)
+        glassnet.modelfile.save(trained_network(seed=4), path)
     monkeypatch.undo()
     assert os.listdir(tmp_path) == ["model.npz"]  # the temporary file is gone
-    assert_same_network(previous, glassnet.io.load(path))
+    assert_same_network(previous, glassnet.modelfile.load(path))
 
 
 @pytest.mark.parametrize(
@@ -433,18 +447,18 @@ def test_save_refuses_metadata_that_is_not_json(tmp_path, metadata):
     network = make_network()
     network.metadata = metadata
     with pytest.raises(ValueError, match="metadata") as caught:
-        glassnet.io.save(network, tmp_path / "model.npz")
+        glassnet.modelfile.save(network, tmp_path / "model.npz")
     assert "\n" not in str(caught.value)
     assert os.listdir(tmp_path) == []
 
 
 def test_save_refuses_a_directory_and_a_missing_directory(tmp_path):
     with pytest.raises(IsADirectoryError, match="is a directory"):
-        glassnet.io.save(make_network(), tmp_path)
+        glassnet.modelfile.save(make_network(), tmp_path)
     with pytest.raises(FileNotFoundError, match="does not exist"):
-        glassnet.io.save(make_network(), tmp_path / "missing" / "model.npz")
+        glassnet.modelfile.save(make_network(), tmp_path / "missing" / "model.npz")
     with pytest.raises(TypeError, match="Network"):
-        glassnet.io.save({"not": "a network"}, tmp_path / "model.npz")
+        glassnet.modelfile.save({"not": "a network"}, tmp_path / "model.npz")
     assert os.listdir(tmp_path) == []
 
 
@@ -452,7 +466,7 @@ def test_save_refuses_a_directory_and_a_missing_directory(tmp_path):
 def test_saved_file_mode_follows_the_umask(tmp_path):
     umask = os.umask(0o027)
     try:
-        glassnet.io.save(make_network(), tmp_path / "model.npz")
+        glassnet.modelfile.save(make_network(), tmp_path / "model.npz")
     finally:
         os.umask(umask)
     assert (tmp_path / "model.npz").stat().st_mode & 0o777 == 0o640
@@ -476,7 +490,7 @@ def build_big_network():
 
 SAVE_FOREVER = """
 import sys
-from glassnet.io import save
+from glassnet.modelfile import save
 
 network = build_big_network()
 print("ready", flush=True)
@@ -487,7 +501,7 @@ while True:
 
 def _kill_while_saving(tmp_path, old, big, attempts, seed):
     path = tmp_path / "model.npz"
-    glassnet.io.save(old, path)
+    glassnet.modelfile.save(old, path)
     script = textwrap.dedent(inspect.getsource(build_big_network)) + SAVE_FOREVER
     delays = random.Random(seed)
     kills_mid_save = 0
@@ -506,7 +520,7 @@ def _kill_while_saving(tmp_path, old, big, attempts, seed):
             child.wait()
             child.stdout.close()
         assert child.returncode == -signal.SIGKILL
-        loaded = glassnet.io.load(path)
+        loaded = glassnet.modelfile.load(path)
         if loaded.metadata == old.metadata:
             assert_same_network(old, loaded)
         else:
@@ -547,10 +561,46 @@ def test_killing_a_save_many_times(tmp_path):
 
 def test_missing_file_and_directory_raise_os_errors(tmp_path):
     with pytest.raises(FileNotFoundError):
-        glassnet.io.load(tmp_path / "missing.npz")
+        glassnet.modelfile.load(tmp_path / "missing.npz")
     if POSIX:
         with pytest.raises(IsADirectoryError):
-            glassnet.io.load(tmp_path)
+            glassnet.modelfile.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "contents", "expected"),
+    [
+        ("model.npz", "model", True),
+        ("model.bin", "model", True),  # the contents decide, not the suffix
+        ("table.csv", b"a,b\n1,2\n", False),
+        ("arrays.npz", "other_npz", False),
+        ("empty_zip.zip", zip_bytes({}), False),
+        ("empty", b"", False),
+        ("zip_prefix_only", b"PK\x03\x04" + b"\0" * 100, False),
+        ("missing.npz", None, False),
+        ("directory", "directory", False),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_is_model_file(tmp_path, name, contents, expected):
+    path = tmp_path / name
+    if contents == "model":
+        glassnet.modelfile.save(make_network(), path)
+    elif contents == "other_npz":
+        np.savez(path, weights=np.ones(3))
+    elif contents == "directory":
+        path.mkdir()
+    elif contents is not None:
+        path.write_bytes(contents)
+    assert glassnet.modelfile.is_model_file(path) is expected
+    assert glassnet.modelfile.is_model_file(str(path)) is expected
+
+
+def test_is_model_file_reads_no_arrays(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    glassnet.modelfile.save(trained_network(), path)
+    monkeypatch.setattr(zipfile.ZipFile, "open", _fail)
+    assert glassnet.modelfile.is_model_file(path)
 
 
 @pytest.fixture(scope="module")
@@ -566,7 +616,7 @@ def original():
 @pytest.fixture(scope="module")
 def original_bytes(original, tmp_path_factory):
     path = tmp_path_factory.mktemp("original") / "model.npz"
-    glassnet.io.save(original, path)
+    glassnet.modelfile.save(original, path)
     return path.read_bytes()
 
 
@@ -929,7 +979,7 @@ def test_absurd_sizes_are_refused_under_a_tight_memory_limit(original_bytes, tmp
     script = textwrap.dedent(
         """
         import json, re, resource, sys
-        import glassnet.io
+        import glassnet.modelfile
 
         with open("/proc/self/status") as status:
             in_use = int(re.search(r"VmSize:\\s+(\\d+) kB", status.read())[1]) * 1024
@@ -938,7 +988,7 @@ def test_absurd_sizes_are_refused_under_a_tight_memory_limit(original_bytes, tmp
         results = {}
         for path in sys.argv[1:]:
             try:
-                glassnet.io.load(path)
+                glassnet.modelfile.load(path)
                 results[path] = "loaded"
             except BaseException as error:
                 results[path] = type(error).__name__
