@@ -177,6 +177,7 @@ class _GlassnetMLP(BaseEstimator):
     # -- fitting ----------------------------------------------------------------
 
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
+        """Train for ``max_iter`` epochs (``fit``) or one (``partial_fit``)."""
         check_params(self)
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
@@ -218,7 +219,7 @@ class _GlassnetMLP(BaseEstimator):
                 callbacks=[rules],
             )
         finally:
-            rules.run = None  # it holds the validation data: not for pickles
+            rules.finish()
             self._copy_fitted_attributes()
         if history.stop_reason == "interrupted":
             warnings.warn("Training interrupted by user.", stacklevel=3)
@@ -246,6 +247,9 @@ class _GlassnetMLP(BaseEstimator):
         mean_weight = 1.0 if sample_weight is None else float(sample_weight.mean())
         if mean_weight <= 0:
             raise ValueError("sample_weight must have a positive sum")
+        score = None
+        if validation is not None:
+            score = partial(self._validation_score, *validation)
         return _Run(
             n_samples=n_samples,
             batch_size=batch_size,
@@ -256,9 +260,7 @@ class _GlassnetMLP(BaseEstimator):
             verbose=self.verbose,
             loss_scale=task.loss_scale,
             gradient_scale=task.gradient_scale,
-            score=None
-            if validation is None
-            else partial(self._validation_score, *validation),
+            score=score,
         )
 
     def _copy_fitted_attributes(self) -> None:

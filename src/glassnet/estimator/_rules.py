@@ -104,6 +104,11 @@ class _ScikitLearnRules(Callback):
         self.n_iter = 0
         self.converged = False
 
+    def finish(self) -> None:
+        """Drop the call's settings and weights: they hold data, not for pickles."""
+        self.run = None
+        self.weights = []
+
     def on_train_begin(self, network):
         self.weights = [layer.params["weights"] for layer in network.dense_layers]
 
@@ -170,4 +175,3 @@ class _ScikitLearnRules(Callback):
         network.optimizer.weight_decay = (
             run.alpha / (run.batch_size * run.mean_weight) / run.gradient_scale
         )
-        self.weights = []  # views into the network: not for pickles
