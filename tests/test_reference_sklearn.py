@@ -39,7 +39,7 @@ def fitted_once(estimator, X, y):
 
 
 def copy_weights(net, estimator):
-    dense = [layer for layer in net.layers if isinstance(layer, Dense)]
+    dense = net.dense_layers
     estimator.coefs_ = [layer.params["weights"].copy() for layer in dense]
     estimator.intercepts_ = [layer.params["biases"].copy() for layer in dense]
 

@@ -1,0 +1,33 @@
+"""scikit-learn estimators: ``GlassnetClassifier`` and ``GlassnetRegressor``.
+
+They take ``MLPClassifier``'s and ``MLPRegressor``'s parameters, with the same
+names, defaults and meanings, so a pipeline or a parameter grid written for
+scikit-learn's MLP runs unchanged; they train a glassnet
+:class:`~glassnet.Network`, which ``fit`` leaves in ``network_``. Only this
+package imports scikit-learn: ``pip install "glassnet[sklearn]"``.
+
+From the same weights they take scikit-learn's steps (``tests/test_estimator.py``
+checks it): the L2 penalty, mini-batches, ``loss_curve_``, stopping on ``tol``
+and ``n_iter_no_change``, ``warm_start`` and ``partial_fit``. They differ in:
+
+- the initial weights and random draws (glassnet's: He for ReLU, Glorot
+  otherwise), so the same ``random_state`` gives other, equally good, draws;
+- with ``sample_weight`` and mini-batches, the penalty is divided by the
+  batch's *expected* total weight;
+- Adam adds ``epsilon`` after the bias correction (as PyTorch and Keras do):
+  the same rule whenever ``epsilon`` is far below ``sqrt(v)``;
+- not supported: ``solver="lbfgs"``, ``learning_rate`` schedules other than
+  constant, ``power_t``, ``max_fun`` and sparse ``X``.
+
+glassnet adds ``dropout``, ``dtype`` ("auto" keeps float32 ``X`` in float32)
+and, for the classifier, ``class_weight``.
+"""
+
+from .classifier import GlassnetClassifier
+from .regressor import GlassnetRegressor
+
+__all__ = ["GlassnetClassifier", "GlassnetRegressor"]
+
+# The public path, as before this became a package: pickles name it, and
+# doctest and help() find the classes here.
+GlassnetClassifier.__module__ = GlassnetRegressor.__module__ = __name__

@@ -1,0 +1,127 @@
+"""The estimators' parameter table: each parameter's check, run by ``fit``.
+
+In the spirit of scikit-learn's ``_parameter_constraints`` (with its ranges),
+without its private API: each check takes the parameter's name and value and
+returns a one-line reason when the value is refused, or None.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+
+import numpy as np
+
+# scikit-learn's activation names (and glassnet's, for the same functions).
+ACTIVATIONS = {
+    "identity": "identity",
+    "logistic": "sigmoid",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "relu",
+    "leaky_relu": "leaky_relu",
+}
+DTYPES = {
+    "auto": (np.float64, np.float32),  # float32 stays float32, the rest float64
+    "float32": np.float32,
+    "float64": np.float64,
+}
+
+# A check takes a parameter's name and value; it returns why the value is refused.
+Check = Callable[[str, object], str | None]
+
+
+def _number(
+    *, low, high=None, integer=False, open_low=False, closed_high=False, also=None
+) -> Check:
+    """Return a check for a number in a range (or exactly ``also``)."""
+    kind = numbers.Integral if integer else numbers.Real
+    what = "an integer" if integer else "a number"
+    bound = f"> {low}" if open_low else f">= {low}"
+    if high is not None:
+        bound += f" and {'<=' if closed_high else '<'} {high}"
+
+    def check(name, value):
+        if also is not None and isinstance(value, type(also)) and value == also:
+            return None
+        valid = isinstance(value, kind) and not isinstance(value, bool)
+        if valid:
+            valid = value > low if open_low else value >= low
+            if high is not None:
+                valid = valid and (value <= high if closed_high else value < high)
+        return None if valid else f"{name} must be {what} {bound}, got {value!r}"
+
+    return check
+
+
+def _one_of(choices) -> Check:
+    """Return a check for one of the strings ``choices``."""
+
+    def check(name, value):
+        if isinstance(value, str) and value in choices:
+            return None
+        return f"{name} must be one of {sorted(choices)}, got {value!r}"
+
+    return check
+
+
+def _flag(name, value) -> str | None:
+    if isinstance(value, bool | np.bool_):
+        return None
+    return f"{name} must be True or False, got {value!r}"
+
+
+def hidden_layer_sizes(value) -> list[int] | None:
+    """Return the hidden layers' units as a list, or None if ``value`` is not valid."""
+    sizes = list(value) if hasattr(value, "__iter__") else [value]
+    if all(
+        isinstance(size, numbers.Integral) and not isinstance(size, bool) and size > 0
+        for size in sizes
+    ):
+        return [int(size) for size in sizes]
+    return None
+
+
+def _sizes(name, value) -> str | None:
+    if hidden_layer_sizes(value) is not None:
+        return None
+    return f"{name} must be positive integers such as (100,) or (64, 32), got {value!r}"
+
+
+def _solver(name, value) -> str | None:
+    if value == "lbfgs":  # scikit-learn's third solver: say so, not "one of"
+        return "solver='lbfgs' is not supported; use 'adam' or 'sgd'"
+    return _one_of({"adam", "sgd"})(name, value)
+
+
+PARAMS: dict[str, Check] = {
+    "hidden_layer_sizes": _sizes,
+    "solver": _solver,
+    "activation": _one_of(set(ACTIVATIONS)),
+    "dtype": _one_of(set(DTYPES)),
+    "batch_size": _number(low=1, integer=True, also="auto"),
+    "alpha": _number(low=0),
+    "learning_rate_init": _number(low=0, open_low=True),
+    "max_iter": _number(low=1, integer=True),
+    "tol": _number(low=0),
+    # The ranges of MLPClassifier's _parameter_constraints.
+    "momentum": _number(low=0, high=1, closed_high=True),
+    "validation_fraction": _number(low=0, high=1),
+    "beta_1": _number(low=0, high=1),
+    "beta_2": _number(low=0, high=1),
+    "epsilon": _number(low=0, open_low=True),
+    "dropout": _number(low=0, high=1),
+    "n_iter_no_change": _number(low=1, integer=True, also=np.inf),
+    "shuffle": _flag,
+    "warm_start": _flag,
+    "nesterovs_momentum": _flag,
+    "early_stopping": _flag,
+}
+
+
+def check_params(estimator) -> None:
+    """Raise a one-line ValueError for the first parameter that ``PARAMS`` refuses."""
+    for name, check in PARAMS.items():
+        reason = check(name, getattr(estimator, name))
+        if reason is not None:
+            raise ValueError(f"{type(estimator).__name__}: {reason}")
