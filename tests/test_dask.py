@@ -70,14 +70,14 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-import glassnet.io
+import glassnet.modelfile
 
 path = os.path.abspath("model.npz")  # a path every worker can read
-glassnet.io.save(model.estimator_.network_, path)
+glassnet.modelfile.save(model.estimator_.network_, path)
 
 
 def predict_labels(block, path):
-    network = glassnet.io.load(path)
+    network = glassnet.modelfile.load(path)
     classes = np.array(network.metadata["classes"])  # saved by the estimator
     return classes[network.predict(np.asarray(block))]
 

@@ -29,7 +29,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
-import glassnet.io
+import glassnet.modelfile
 from glassnet import Dropout
 from glassnet.estimator import GlassnetClassifier, GlassnetRegressor
 
@@ -493,8 +493,8 @@ def test_network_saved_as_a_model_file_predicts_the_same(tmp_path):
     names = np.array(list("abcdefghij"))[y]
     clf = GlassnetClassifier(max_iter=3, random_state=0).fit(X, names)
     path = tmp_path / "digits.npz"
-    glassnet.io.save(clf.network_, path)
-    network = glassnet.io.load(path)
+    glassnet.modelfile.save(clf.network_, path)
+    network = glassnet.modelfile.load(path)
     classes = np.array(network.metadata["classes"])
     np.testing.assert_array_equal(classes[network.predict(X)], clf.predict(X))
     np.testing.assert_array_equal(network.predict_proba(X), clf.predict_proba(X))

@@ -21,12 +21,12 @@ def import_tabular():
 
 def load_model(path: str):
     """Load a model file, with errors that say what to do."""
-    from .. import io
+    from .. import modelfile
 
     if os.path.isdir(path):
         raise IsADirectoryError(f"{path} is a directory, not a model file")
     try:
-        return io.load(path)
+        return modelfile.load(path)
     except FileNotFoundError:
         raise FileNotFoundError(
             f"model file {path} does not exist; make one with glassnet train"

@@ -39,13 +39,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Write the report of a model file or a recorded run; return the exit status."""
+    from .. import modelfile
     from ..recording import Recording
     from ..report import write
 
     source = args.source
     if os.path.isdir(source):
         raise IsADirectoryError(f"{source} is a directory, not a model or run file")
-    is_model = _is_model_file(source)
+    is_model = modelfile.is_model_file(source)
     check_outputs([("source", source)], [args.output])
     if is_model:
         write(args.output, network=load_model(source))
@@ -53,9 +54,3 @@ def run(args: argparse.Namespace) -> int:
         write(args.output, recording=Recording.load(source))
     print(f"wrote {args.output}")
     return 0
-
-
-def _is_model_file(path: str) -> bool:
-    """Return whether a file is a zip archive, as model files are."""
-    with open(path, "rb") as file:
-        return file.read(4) == b"PK\x03\x04"

@@ -243,10 +243,10 @@ def _train(tabular, frame, args: argparse.Namespace, say, recorder):
 
 
 def _save(net, path: str) -> None:
-    from .. import io
+    from .. import modelfile
 
     try:
-        io.save(net, path)
+        modelfile.save(net, path)
     except OSError as error:
         raise OSError(
             f"cannot save the model to {path}: {error.strerror or one_line(error)};"
