@@ -515,3 +515,32 @@ def test_a_parquet_index_is_kept_as_a_column(tmp_path):
     frame.to_parquet(tmp_path / "data.parquet")
     read = tabular.read_table(tmp_path / "data.parquet")
     assert list(read.columns[:1]) == ["customer_id"]
+
+
+def test_the_log_says_why_training_stopped():
+    from glassnet.callbacks import Callback
+
+    class StopAtOnce(Callback):
+        def on_epoch_end(self, network, epoch, logs):
+            network.stop_training = True
+
+    log = []
+    net = tabular.train(
+        two_column_table(), "y", epochs=5, callbacks=[StopAtOnce()], log=log.append
+    )
+    assert net.metadata["training"]["stop_reason"] == "stopped_by_callback"
+    assert "trained 1 epoch (stopped by a callback; kept epoch 1)" in log
+
+
+def test_a_tabular_model_pairs_network_and_preprocessing_once(tmp_path):
+    net = tabular.train(two_column_table(), "y", epochs=3, seed=0)
+    net.save(tmp_path / "model.npz")
+    model = tabular.TabularModel.load(tmp_path / "model.npz")
+    assert model.preprocessor.input_columns == ["a", "b"]
+    assert model.summary.training_rows == net.metadata["training"]["training_rows"]
+    pd.testing.assert_frame_equal(
+        model.predict(two_column_table()), tabular.predict(net, two_column_table())
+    )
+    assert model.evaluate(two_column_table()) == tabular.evaluate(
+        net, two_column_table()
+    )

@@ -1,10 +1,12 @@
 """``train``: a table in, a trained network with its preprocessing out.
 
 The steps, in order: check the inputs, leave out rows without a target, settle
-the task, split the rows (stratified for classifiers), fit the preprocessing on
-the training part, build the network, fit it with early stopping, and write the
-:class:`~glassnet.tabular.summary.Summary`. Every decision is said through
-``log``, one sentence each.
+the task, split the rows into training and validation parts (stratified by
+class for classifiers), fit the preprocessing on the training part only, build
+the network (``hidden`` layers, then a softmax or one output), train it with
+Adam and early stopping on the validation loss (which restores the best epoch's
+weights), and write the :class:`~glassnet.tabular.summary.Summary`. Every
+decision is said through ``log``, one sentence each.
 """
 
 from __future__ import annotations
@@ -51,12 +53,7 @@ def train(
     log: Callable[[str], None] | None = None,
     callbacks: Iterable = (),
 ) -> Network:
-    """Train a network on a table: what ``glassnet train`` does.
-
-    The rows are split into training and validation parts (stratified by class
-    for classifiers); the preprocessing is fitted on the training part only; a
-    network with ``hidden`` layers is trained with Adam and early stopping on
-    the validation loss (which restores the best epoch's weights).
+    """Train a network on a table: what ``glassnet train`` does (see the module).
 
     Parameters
     ----------
@@ -130,13 +127,7 @@ def train_model(
 ) -> TabularModel:
     """Train as :func:`train` does, with the settings as one object; return the pair."""
     say = log if log is not None else _silent
-    frame = check_frame(frame)
-    check_target(frame, target, task)
-    split = settings.validation_split
-    if not (isinstance(split, int | float) and 0 <= split < 1):
-        raise ValueError(
-            f"validation_split must be a fraction in [0, 1), got {split!r}"
-        )
+    frame = _check_inputs(frame, target, task, settings)
     frame = rows_with_target(frame, target, say)
     task, reason = _settle_task(frame[target], task)
     train_part, val_part = _split(frame, target, task, settings, say)
@@ -144,11 +135,7 @@ def train_model(
     _say_preprocessing(prep, reason, say)
     X_train = prep.transform(train_part)
     y_train = prep.encode_target(train_part[target])
-    net = _build_network(prep, settings)
-    say(
-        f"network: {_architecture(net)}, {net.n_params:,} parameters;"
-        f" Adam, learning rate {settings.learning_rate:g}"
-    )
+    net = _build_network(prep, settings, say)
     callbacks = _watch_rows(list(callbacks), X_train)
     validation_data = None
     if len(val_part):
@@ -157,15 +144,7 @@ def train_model(
             prep.encode_target(val_part[target]),
         )
         callbacks.append(EarlyStopping(patience=settings.patience))
-        say(
-            f"training on {plural(len(train_part), 'row')}, validating on"
-            f" {len(val_part)}; stopping after {settings.patience} epochs without"
-            " improvement"
-        )
-    else:
-        say(
-            f"training on {plural(len(train_part), 'row')} for {settings.epochs} epochs"
-        )
+    _say_plan(len(train_part), len(val_part), settings, say)
     net.fit(
         X_train,
         y_train,
@@ -193,6 +172,18 @@ def train_model(
 
 def _silent(text: str) -> None:
     """Discard a progress note."""
+
+
+def _check_inputs(frame, target, task, settings: TrainSettings) -> pd.DataFrame:
+    """Return the checked frame; raise a one-line ValueError for a bad argument."""
+    frame = check_frame(frame)
+    check_target(frame, target, task)
+    split = settings.validation_split
+    if not (isinstance(split, int | float) and 0 <= split < 1):
+        raise ValueError(
+            f"validation_split must be a fraction in [0, 1), got {split!r}"
+        )
+    return frame
 
 
 def _settle_task(series: pd.Series, task: str) -> tuple[str, str]:
@@ -234,7 +225,7 @@ def _say_preprocessing(prep: TabularPreprocessor, reason: str, say) -> None:
     )
 
 
-def _build_network(prep: TabularPreprocessor, settings: TrainSettings) -> Network:
+def _build_network(prep: TabularPreprocessor, settings: TrainSettings, say) -> Network:
     """Return the untrained network: hidden layers, then softmax or one output."""
     layers, n_inputs = [], prep.n_features
     for units in settings.hidden:
@@ -246,13 +237,29 @@ def _build_network(prep: TabularPreprocessor, settings: TrainSettings) -> Networ
     else:
         layers.append(Dense(n_inputs, 1))
         loss = "mse"
-    return Network(
+    net = Network(
         layers,
         loss=loss,
         optimizer=Adam(learning_rate=settings.learning_rate),
         dtype=settings.dtype,
         seed=settings.seed,
     )
+    say(
+        f"network: {_architecture(net)}, {net.n_params:,} parameters;"
+        f" Adam, learning rate {settings.learning_rate:g}"
+    )
+    return net
+
+
+def _say_plan(n_train: int, n_val: int, settings: TrainSettings, say) -> None:
+    """Say how many rows train and validate, and when training stops."""
+    if n_val:
+        say(
+            f"training on {plural(n_train, 'row')}, validating on {n_val};"
+            f" stopping after {settings.patience} epochs without improvement"
+        )
+    else:
+        say(f"training on {plural(n_train, 'row')} for {settings.epochs} epochs")
 
 
 def _architecture(net: Network) -> str:
