@@ -90,7 +90,15 @@ class Target:
         The training values' mean and standard deviation (regression).
     """
 
-    def __init__(self, name, task, *, classes=None, mean=None, scale=None) -> None:
+    def __init__(
+        self,
+        name: str | None,
+        task: str | None,
+        *,
+        classes: list | None = None,
+        mean: float | None = None,
+        scale: float | None = None,
+    ) -> None:
         self.name, self.task = name, task
         self.classes, self.mean, self.scale = classes, mean, scale
 
