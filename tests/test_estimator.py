@@ -543,3 +543,12 @@ def test_bad_parameters_get_one_line_errors_at_fit(params, match):
     with pytest.raises(ValueError, match=match) as error:
         clf.fit(X, y)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_estimator_accepts_scikit_learn_ranges():
+    estimator = pytest.importorskip("glassnet.estimator")
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(int)
+    for params in ({"validation_fraction": 0.0}, {"solver": "sgd", "momentum": 1.0}):
+        estimator.GlassnetClassifier(max_iter=2, **params).fit(X, y)

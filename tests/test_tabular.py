@@ -449,7 +449,7 @@ def test_train_predict_evaluate_in_a_notebook(tmp_path):
 
 def test_predict_adds_one_probability_per_class():
     frame = mixed_frame(n_rows=60)
-    net = tabular.train(frame, "label", epochs=5, validation=0.0)
+    net = tabular.train(frame, "label", epochs=5, validation_split=0.0)
     result = tabular.predict(net, frame)
     assert result.columns.tolist()[-3:] == [
         "predicted_label",
@@ -468,3 +468,79 @@ def test_a_network_without_preprocessing_is_refused():
     net = Network([Dense(3, 1)])
     with pytest.raises(ValueError, match="no preprocessing"):
         tabular.predict(net, mixed_frame())
+
+
+# -- unusual tables (found by a review) ---------------------------------------
+
+
+def two_column_table(n=120, seed=0):
+    """Two numbers and a text class that depends on their sum."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    frame["y"] = np.where(frame["a"] + frame["b"] > 0, "up", "down")
+    return frame
+
+
+def test_non_string_column_names_work_from_python():
+    frame = two_column_table().rename(columns={"a": 0, "b": 1})
+    net = tabular.train(frame, "y", epochs=3, seed=0)
+    predictions = tabular.predict(net, frame.drop(columns="y"))
+    assert "predicted_y" in predictions.columns
+
+
+def test_duplicate_column_names_are_one_line_errors():
+    frame = two_column_table()
+    frame.columns = ["a", "a", "y"]
+    with pytest.raises(ValueError, match="more than one column named 'a'"):
+        tabular.train(frame, "y", epochs=2)
+
+
+def test_blank_cells_are_missing_values_not_a_category():
+    frame = two_column_table()
+    frame["colour"] = np.where(np.arange(len(frame)) % 3 == 0, "  ", "red")
+    frame.loc[frame.index % 3 == 1, "colour"] = "blue"
+    net = tabular.train(frame, "y", epochs=2, seed=0)
+    described = {
+        row["column"]: row["description"]
+        for row in tabular.preprocessor_of(net).describe()
+    }
+    assert "''" not in described["colour"] and "missing" in described["colour"]
+
+
+def test_a_parquet_index_is_kept_as_a_column(tmp_path):
+    pytest.importorskip("pyarrow")
+    frame = two_column_table().set_index(
+        pd.Index([f"c{i}" for i in range(120)], name="customer_id")
+    )
+    frame.to_parquet(tmp_path / "data.parquet")
+    read = tabular.read_table(tmp_path / "data.parquet")
+    assert list(read.columns[:1]) == ["customer_id"]
+
+
+def test_the_log_says_why_training_stopped():
+    from glassnet.callbacks import Callback
+
+    class StopAtOnce(Callback):
+        def on_epoch_end(self, network, epoch, logs):
+            network.stop_training = True
+
+    log = []
+    net = tabular.train(
+        two_column_table(), "y", epochs=5, callbacks=[StopAtOnce()], log=log.append
+    )
+    assert net.metadata["training"]["stop_reason"] == "stopped_by_callback"
+    assert "trained 1 epoch (stopped by a callback; kept epoch 1)" in log
+
+
+def test_a_tabular_model_pairs_network_and_preprocessing_once(tmp_path):
+    net = tabular.train(two_column_table(), "y", epochs=3, seed=0)
+    net.save(tmp_path / "model.npz")
+    model = tabular.TabularModel.load(tmp_path / "model.npz")
+    assert model.preprocessor.input_columns == ["a", "b"]
+    assert model.summary.training_rows == net.metadata["training"]["training_rows"]
+    pd.testing.assert_frame_equal(
+        model.predict(two_column_table()), tabular.predict(net, two_column_table())
+    )
+    assert model.evaluate(two_column_table()) == tabular.evaluate(
+        net, two_column_table()
+    )

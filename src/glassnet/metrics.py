@@ -139,3 +139,73 @@ def evaluate(names, loss, y: np.ndarray, outputs: np.ndarray) -> dict[str, float
         else:
             results[name] = _METRICS[name](y, outputs)
     return results
+
+
+# -- reports of a table model: every metric at once, from labels ----------------
+
+
+def classification_metrics(y_true, y_pred, n_classes: int | None = None) -> dict:
+    """Return accuracy, per-class and macro precision/recall/F1, confusion matrix.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        Class indices 0 .. n_classes - 1.
+    n_classes : int or None, default=None
+        None: one more than the largest index seen.
+
+    Returns
+    -------
+    dict
+        ``"accuracy"``; ``"precision"``, ``"recall"``, ``"f1"``, ``"support"``
+        (lists, one per class); ``"macro_precision"``, ``"macro_recall"``,
+        ``"macro_f1"`` (unweighted means over classes); ``"confusion_matrix"``
+        (list of lists; row = true class, column = predicted).
+
+    Notes
+    -----
+    precision = TP / (TP + FP), recall = TP / (TP + FN), F1 = 2PR / (P + R),
+    each 0 when its denominator is 0 (scikit-learn's ``zero_division=0``).
+    """
+    y_true = np.asarray(y_true, dtype=np.intp)
+    y_pred = np.asarray(y_pred, dtype=np.intp)
+    if n_classes is None:
+        n_classes = int(max(y_true.max(initial=0), y_pred.max(initial=0))) + 1
+    confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(confusion, (y_true, y_pred), 1)
+    true_positive = np.diag(confusion).astype(np.float64)
+    predicted = confusion.sum(axis=0)
+    actual = confusion.sum(axis=1)
+    precision = _safe_divide(true_positive, predicted)
+    recall = _safe_divide(true_positive, actual)
+    f1 = _safe_divide(2 * precision * recall, precision + recall)
+    return {
+        "accuracy": float(true_positive.sum() / max(len(y_true), 1)),
+        "precision": precision.tolist(),
+        "recall": recall.tolist(),
+        "f1": f1.tolist(),
+        "support": actual.tolist(),
+        "macro_precision": float(precision.mean()),
+        "macro_recall": float(recall.mean()),
+        "macro_f1": float(f1.mean()),
+        "confusion_matrix": confusion.tolist(),
+    }
+
+
+def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Return ``numerator / denominator``, 0 where the denominator is 0."""
+    denominator = np.asarray(denominator, dtype=np.float64)
+    result = np.zeros_like(denominator)
+    np.divide(numerator, denominator, out=result, where=denominator > 0)
+    return result
+
+
+def regression_metrics(y_true, y_pred) -> dict:
+    """Return ``{"mae", "rmse", "r2"}`` for values of shape (n_samples,)."""
+    y_true = np.asarray(y_true, dtype=np.float64).reshape(-1)
+    y_pred = np.asarray(y_pred, dtype=np.float64).reshape(-1)
+    return {
+        "mae": mean_absolute_error(y_true, y_pred),
+        "rmse": root_mean_squared_error(y_true, y_pred),
+        "r2": r2_score(y_true, y_pred),
+    }

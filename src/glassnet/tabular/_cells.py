@@ -1,0 +1,100 @@
+"""A table's cells read as text, numbers and yes/no words, the same way everywhere.
+
+Fitting, encoding and the target all read cells through these functions, so a
+value means the same in training and at prediction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Text read as 1 and as 0 (compared in lower case, without surrounding spaces).
+TRUE_WORDS = frozenset({"yes", "y", "true"})
+FALSE_WORDS = frozenset({"no", "n", "false"})
+
+
+def check_frame(frame) -> pd.DataFrame:
+    """Return ``frame`` with text column names; refuse other types, no rows, twins."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(
+            f"expected a pandas DataFrame, got {type(frame).__name__}; read files"
+            " with glassnet.tabular.read_table"
+        )
+    if len(frame) == 0:
+        raise ValueError("the table has no rows")
+    # Columns are found by name, as text: 0 and "0" are the same column.
+    frame = frame.rename(columns=str)
+    duplicated = frame.columns[frame.columns.duplicated()]
+    if len(duplicated):
+        raise ValueError(
+            f"the table has more than one column named {duplicated[0]!r}; give"
+            " every column its own name"
+        )
+    return frame
+
+
+def as_text(value) -> str:
+    """Return a cell as text; a float that is a whole number loses its ``.0``.
+
+    NOTE: a column of whole numbers with a gap reads as floats (1.0, NaN), so
+    without this "1" in training and 1.0 at prediction would differ.
+    """
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def texts(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return each cell as text (object array, "" where missing) and where missing."""
+    missing = series.isna().to_numpy(dtype=bool)
+    result = np.full(len(series), "", dtype=object)
+    values = series.to_numpy(dtype=object)
+    result[~missing] = [as_text(value) for value in values[~missing]]
+    # A blank cell (only spaces) is a missing value, not a category "".
+    return result, missing | (result == "")
+
+
+def numbers(series: pd.Series) -> tuple[np.ndarray, int, str | None]:
+    """Return a column as float64 (NaN where missing or not a number).
+
+    Also returns how many present cells were not numbers (or infinite) and the
+    first such cell, for notes.
+    """
+    present = series.notna().to_numpy(dtype=bool)
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        values = pd.to_numeric(series, errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+    values = values.copy()
+    bad = present & ~np.isfinite(values)
+    values[~np.isfinite(values)] = np.nan
+    first = None
+    if bad.any():
+        first = as_text(series.to_numpy(dtype=object)[np.flatnonzero(bad)[0]])
+    return values, int(bad.sum()), first
+
+
+def yes_no(words: np.ndarray) -> np.ndarray:
+    """Return 1.0/0.0 for yes/no words, NaN for anything else."""
+    lowered = np.array([word.lower() for word in words], dtype=object)
+    result = np.full(len(words), np.nan)
+    result[np.isin(lowered, list(TRUE_WORDS))] = 1.0
+    result[np.isin(lowered, list(FALSE_WORDS))] = 0.0
+    return result
+
+
+def is_number(value) -> bool:
+    """Whether a saved value is a finite int or float (not a bool)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and bool(np.isfinite(value))
+    )
+
+
+def is_label(value) -> bool:
+    """Whether a saved value can be a class label: text or a finite number."""
+    return isinstance(value, str) or is_number(value)

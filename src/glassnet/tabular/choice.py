@@ -1,0 +1,61 @@
+"""Which encoding each column gets: the rules ``TabularPreprocessor.fit`` follows.
+
+In order: a column of another type (dates), or all missing, is left out;
+numbers are :class:`~glassnet.tabular.encoders.Numeric`; text that is one value
+is left out; yes/no words are ``Binary``; text that is at least 90% numbers is
+``Numeric``; text whose every value differs is left out as an identifier; other
+text is ``Categorical``. A new encoding adds its rule here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ._cells import numbers, texts
+from ._words import plural
+from .encoders import Binary, Categorical, Encoder, LeftOut, Numeric
+
+
+def fit_encoder(series: pd.Series, max_categories: int, notes: list) -> Encoder:
+    """Return the encoding one column gets; raise :class:`LeftOut` to leave it out."""
+    kind = series.dtype
+    numeric = pd.api.types.is_numeric_dtype(kind) and not (
+        pd.api.types.is_bool_dtype(kind)
+    )
+    textual = (
+        pd.api.types.is_bool_dtype(kind)
+        or pd.api.types.is_object_dtype(kind)
+        or pd.api.types.is_string_dtype(kind)
+        or isinstance(kind, pd.CategoricalDtype)
+    )
+    if not (numeric or textual):
+        raise LeftOut(f"its type ({kind}) is not supported")
+    if series.isna().all():
+        raise LeftOut("every value is missing")
+    if numeric:
+        return Numeric.fit(series, notes)
+    return _fit_text(series, max_categories, notes)
+
+
+def _fit_text(series: pd.Series, max_categories: int, notes: list) -> Encoder:
+    """Return the encoding of a column of text (or booleans, or numbers as text)."""
+    name = str(series.name)
+    words, missing = texts(series)
+    present = words[~missing]
+    distinct = set(present.tolist())
+    if len(distinct) == 1:
+        raise LeftOut(f"it is {present[0]!r} in every row")
+    if Binary.suits(distinct):
+        return Binary.fit(name, words, missing, notes)
+    _, n_bad, first = numbers(series)
+    if Numeric.reads_as_numbers(n_bad, len(present)):
+        if n_bad:  # numbers stored as objects (say, from Parquet) have none
+            notes.append(
+                f"column {name!r} holds numbers but {plural(n_bad, 'value')} that"
+                f" {'is' if n_bad == 1 else 'are'} not (such as {first!r}): treated"
+                " as missing"
+            )
+        return Numeric.fit(series, notes)
+    if len(distinct) == len(present):
+        raise LeftOut("every value is different, as in an identifier")
+    return Categorical.fit(name, words, missing, notes, max_categories)

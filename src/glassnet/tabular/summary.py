@@ -1,0 +1,125 @@
+"""A table model's training run, as saved in ``metadata["training"]``, and in words.
+
+:func:`glassnet.tabular.train` writes the :class:`Summary`; ``glassnet info``
+and anyone else read it back with :meth:`Summary.from_metadata`. The keys are
+those of the first model files, so old files keep loading.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..history import History, describe_stop
+from ._words import plural
+from .settings import TrainSettings
+
+_KEY = "training"
+# NOTE: saved under its name from before the rename to ``validation_split``.
+_SAVED_NAMES = {"validation_split": "validation"}
+
+
+@dataclass
+class Summary:
+    """How a table model was trained: rows, epochs, settings, validation metrics.
+
+    Attributes
+    ----------
+    rows, training_rows, validation_rows : int
+        Rows with a target, and how they were split.
+    epochs : int
+        Epochs trained.
+    stop_reason : str or None
+        Why training ended (see :data:`glassnet.history.STOP_REASONS`).
+    best_epoch : int or None
+        The epoch (from 0) whose weights early stopping kept.
+    settings : dict
+        :class:`TrainSettings` as saved (``validation_split`` is saved as
+        ``"validation"``).
+    validation_metrics : dict or None
+        The metrics on the validation rows, if there were any.
+    data : str or None
+        The data file's name, when ``glassnet train`` added it.
+    """
+
+    rows: int | None = None
+    training_rows: int | None = None
+    validation_rows: int | None = None
+    epochs: int | None = None
+    stop_reason: str | None = None
+    best_epoch: int | None = None
+    settings: dict | None = None
+    validation_metrics: dict | None = None
+    data: str | None = None
+
+    @classmethod
+    def of_run(
+        cls,
+        settings: TrainSettings,
+        rows: int,
+        training_rows: int,
+        validation_rows: int,
+        history: History,
+    ) -> Summary:
+        """Return the summary of a run that has just ended (no metrics yet)."""
+        saved = {
+            _SAVED_NAMES.get(name, name): value
+            for name, value in settings.to_dict().items()
+        }
+        return cls(
+            rows=rows,
+            training_rows=training_rows,
+            validation_rows=validation_rows,
+            epochs=history.n_epochs,
+            stop_reason=history.stop_reason,
+            best_epoch=history.best_epoch,
+            settings=saved,
+        )
+
+    @property
+    def stopped(self) -> str:
+        """Why training ended, in words ("completed", "stopped early", ...)."""
+        return describe_stop(self.stop_reason)
+
+    @property
+    def kept_epoch(self) -> int | None:
+        """The epoch early stopping kept, counted from 1, or None."""
+        return self.best_epoch + 1 if isinstance(self.best_epoch, int) else None
+
+    def describe_epochs(self) -> str:
+        """Return ``"trained 12 epochs (stopped early; kept epoch 2)"``."""
+        kept = "" if self.kept_epoch is None else f"; kept epoch {self.kept_epoch}"
+        return f"trained {plural(self.epochs, 'epoch')} ({self.stopped}{kept})"
+
+    def to_metadata(self, metadata: dict) -> None:
+        """Write the summary into a network's ``metadata`` (as JSON data)."""
+        data = dataclasses.asdict(self)
+        if data["data"] is None:
+            del data["data"]
+        metadata[_KEY] = data
+
+    @classmethod
+    def from_metadata(cls, metadata) -> Summary | None:
+        """Return the summary in a network's ``metadata``, or None if it has none.
+
+        Missing keys read as None; values are not checked (they are only shown).
+        """
+        data = metadata.get(_KEY) if isinstance(metadata, dict) else None
+        if not isinstance(data, dict):
+            return None
+        return cls(
+            **{field.name: data.get(field.name) for field in dataclasses.fields(cls)}
+        )
+
+
+def format_metrics(metrics: dict) -> str:
+    """Return the headline metrics on one line, such as ``accuracy 0.95, ...``."""
+    if "accuracy" in metrics:
+        return (
+            f"accuracy {metrics['accuracy']:.4f}, precision"
+            f" {metrics['macro_precision']:.4f}, recall {metrics['macro_recall']:.4f},"
+            f" F1 {metrics['macro_f1']:.4f} (macro averages over classes)"
+        )
+    return (
+        f"MAE {metrics['mae']:.4g}, RMSE {metrics['rmse']:.4g}, R^2 {metrics['r2']:.4f}"
+    )
