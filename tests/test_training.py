@@ -396,7 +396,7 @@ def test_verbose_2_prints_every_epoch_and_the_stop_reason(capsys):
     )
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("epoch 1/300  loss")
-    assert err[-1].startswith("training stopped: early stopping; best epoch ")
+    assert err[-1].startswith("training stopped early; best epoch ")
 
 
 def test_silent_by_default(capsys):

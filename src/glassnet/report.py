@@ -18,6 +18,7 @@ import json
 import numpy as np
 
 from ._files import atomic_file, check_writable
+from .history import describe_stop
 from .layers import Dense
 
 MAX_NEURONS = 12
@@ -290,7 +291,7 @@ def render(config: dict, snapshots: list, history: dict, rows=None, title=None) 
     records = history.get("records", [])
     summary = f"{len(records)} epochs recorded" if records else "no training recorded"
     if history.get("stop_reason"):
-        summary += f"; stopped: {history['stop_reason'].replace('_', ' ')}"
+        summary += f"; {describe_stop(history['stop_reason'])}"
     heading = html.escape(title or "glassnet learning report")
     architecture = " &rarr; ".join(map(str, widths))
     payload = json.dumps(data).replace("</", "<\\/")

@@ -374,16 +374,19 @@ def _train(epoch: _Epoch, epochs: int) -> History:
                     break
         except KeyboardInterrupt:
             interrupted = True
-    history.stop_reason = _stop_reason(network, interrupted or ctrl_c.pressed)
+    history.stop_reason = _stop_reason(
+        network, callbacks, interrupted or ctrl_c.pressed
+    )
     for callback in callbacks:
         callback.on_train_end(network, history)
     return history
 
 
-def _stop_reason(network, interrupted: bool) -> str:
-    """Name why training ended: Ctrl-C, a callback's reason, or none given."""
+def _stop_reason(network, callbacks, interrupted: bool) -> str:
+    """Name why training ended: Ctrl-C, a callback's own reason, or none given."""
     if interrupted:
         return INTERRUPTED
-    if network.history.stop_reason is not None:  # set by EarlyStopping
-        return network.history.stop_reason
+    for callback in callbacks:
+        if callback.stop_reason is not None:
+            return callback.stop_reason
     return STOPPED_BY_CALLBACK if network.stop_training else COMPLETED
