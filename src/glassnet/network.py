@@ -444,7 +444,7 @@ class Network:
     fit = Lazy("training", "fit")
     intermediates = Lazy("explain", "intermediates")
     explain = Lazy("explain", "explain")
-    report = Lazy("report", "write_network_report")
+    report = Lazy("report", "write", keyword="network")
     _repr_html_ = Lazy("report", "network_html")
     save = Lazy("io", "save")
 
