@@ -28,7 +28,7 @@ from .history import (
     History,
     NonFiniteLossError,
 )
-from .metrics import check_names, evaluate
+from .metrics import check_names, compute
 from .progress import ProgressBar
 
 
@@ -343,7 +343,7 @@ class _Epoch:
         return total / total_weight if self.mean else total
 
     def _metrics(self, y: np.ndarray, outputs: np.ndarray) -> dict[str, float]:
-        return evaluate(self.metric_names, self.network.loss, y, outputs)
+        return compute(self.metric_names, self.network.loss, y, outputs)
 
     def _validation_record(self) -> dict[str, float]:
         """Return ``val_loss`` and the ``val_`` metrics on the validation data."""
