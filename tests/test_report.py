@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from glassnet import Dense, Network, tutorials
+from glassnet import Dense, Network, report, tutorials
 from glassnet.recording import Recorder
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,6 +50,18 @@ def test_wide_layers_are_drawn_in_part(tmp_path):
     text = (tmp_path / "wide.html").read_text()
     assert text.count('class="neuron"') == 12 + 12 + 10
     assert "l0: 784 (772 not drawn)" in text
+
+
+def test_write_is_the_network_report_and_needs_something_to_show(tmp_path):
+    net = tutorials.tutorial_network([3, 4, 1])
+    net.fit(tutorials.PET_SHOP_X, tutorials.PET_SHOP_Y, epochs=5)
+    net.report(tmp_path / "method.html")
+    report.write(tmp_path / "function.html", network=net)
+    text = (tmp_path / "method.html").read_text()
+    assert text == (tmp_path / "function.html").read_text()
+    assert "5 epochs recorded; completed." in text
+    with pytest.raises(ValueError, match="report needs a network or a recording"):
+        report.write(tmp_path / "nothing.html")
 
 
 def test_network_shows_itself_in_notebooks():

@@ -177,6 +177,23 @@ def test_early_stopping_halts_a_noisy_task_and_restores_the_best_weights():
     assert net.compute_loss(X[80:], y[80:]) == pytest.approx(history.val_loss[best])
 
 
+def test_the_callback_that_stops_training_names_the_reason():
+    X, y = noisy_regression()
+
+    class StopAfterTwo(Callback):
+        def on_epoch_end(self, network, epoch, logs):
+            network.stop_training = epoch == 1
+
+    net = Network([Dense(5, 1)], optimizer=SGD(0.01), seed=0)
+    history = net.fit(X, y, epochs=10, callbacks=[StopAfterTwo()])
+    assert history.stop_reason == "stopped_by_callback" and history.n_epochs == 2
+    stopper = EarlyStopping(monitor="loss", patience=1, min_delta=1e9)
+    history = net.fit(X, y, epochs=10, callbacks=[stopper])
+    # EarlyStopping keeps its reason on itself; fit records it.
+    assert stopper.stop_reason == history.stop_reason == "early_stopping"
+    assert history.n_epochs == 2 + 2  # the first epoch improves on nothing
+
+
 def test_early_stopping_needs_what_it_monitors():
     X, y = noisy_regression()
     with pytest.raises(ValueError, match="monitors 'val_loss' but the epoch has only"):
@@ -396,7 +413,7 @@ def test_verbose_2_prints_every_epoch_and_the_stop_reason(capsys):
     )
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("epoch 1/300  loss")
-    assert err[-1].startswith("training stopped: early stopping; best epoch ")
+    assert err[-1].startswith("training stopped early; best epoch ")
 
 
 def test_silent_by_default(capsys):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from .history import EARLY_STOPPING
+
 
 class Callback:
     """Base class with a no-op for every hook; override the ones you need.
@@ -18,7 +20,16 @@ class Callback:
     then ``on_epoch_end(network, epoch, logs)``, and finally
     ``on_train_end(network, history)``. ``epoch`` and ``batch`` count from 0;
     ``logs`` is a dict such as ``{"loss": 0.25}``.
+
+    Attributes
+    ----------
+    stop_reason : str or None
+        Set by a callback that stops training to say why (a name in
+        ``glassnet.history.STOP_REASONS``); ``fit`` records it as
+        ``history.stop_reason``.
     """
+
+    stop_reason: str | None = None
 
     def on_train_begin(self, network) -> None: ...
 
@@ -131,8 +142,8 @@ class _Monitor:
 class EarlyStopping(Callback):
     """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs.
 
-    The best epoch and the reason are recorded in the network's history
-    (``best_epoch``, ``stop_reason="early_stopping"``). With
+    The best epoch and the reason are recorded in the history that ``fit``
+    returns (``best_epoch``, ``stop_reason="early_stopping"``). With
     ``restore_best_weights`` the network ends with the weights of its best epoch,
     however training ends (stopped early, completed or interrupted).
 
@@ -155,6 +166,8 @@ class EarlyStopping(Callback):
     best_epoch : int or None
     stopped_epoch : int or None
         The epoch after which training stopped, if it did.
+    stop_reason : str or None
+        ``"early_stopping"`` once it has stopped training, else None.
     """
 
     def __init__(
@@ -178,21 +191,19 @@ class EarlyStopping(Callback):
     def on_train_begin(self, network):
         self._monitor.reset()
         self.wait, self.best_epoch, self.stopped_epoch = 0, None, None
-        self.best_state = None
+        self.best_state, self.stop_reason = None, None
 
     def on_epoch_end(self, network, epoch, logs):
         if self._monitor.improved(_monitored(logs, self.monitor, "EarlyStopping")):
             self.wait, self.best_epoch = 0, epoch
             if self.restore_best_weights:
-                self.best_state = (
-                    network.state_dict()
-                )  # a copy: training changes weights
+                # A copy: training goes on changing the weights in place.
+                self.best_state = network.state_dict()
             return
         self.wait += 1
         if self.wait >= self.patience:
-            self.stopped_epoch = epoch
+            self.stopped_epoch, self.stop_reason = epoch, EARLY_STOPPING
             network.stop_training = True
-            network.history.stop_reason = "early_stopping"
 
     def on_train_end(self, network, history):
         history.best_epoch = self.best_epoch

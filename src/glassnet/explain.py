@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._numerics import quiet_numerics
 from .layers import Dense, Dropout
+from .optimizers import SGD
 
 
 @dataclass
@@ -169,21 +171,50 @@ def explain(network, X, y) -> Explanation:
         Print it, or read a matrix by name: ``explanation["l1_delta"]``.
     """
     X, y, _ = network.check_data(X, y)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with quiet_numerics():
         loss = network.forward_backward(X, y)
-        # The update the optimizer would make, applied to copies.
-        optimizer = copy.deepcopy(network.optimizer)
-        current, grads = network.named_parameters(), network.named_gradients()
-        params = {name: value.copy() for name, value in current.items()}
-        optimizer.step(params, grads)
-    sgd = type(network.optimizer).__name__ == "SGD"
-    if sgd and not network.optimizer.momentum and not network.optimizer.weight_decay:
-        # Exact: new - old would round, and the tutorials add l.T @ delta itself.
-        rate = network.optimizer.learning_rate
-        updates = {name: -(rate * grad) for name, grad in grads.items()}
-    else:
-        updates = {name: params[name] - current[name] for name in params}
+        params_after = _step_on_copies(network)
+    updates = _updates(network, params_after)
     values = intermediates(network)
+    steps = [
+        *_forward_steps(network, values),
+        *_backward_steps(network, values),
+        *_update_steps(network, updates),
+    ]
+    summary = (
+        f"One training step of {network!r} on {len(X)} samples; the update shown"
+        " is computed on copies: the network itself is unchanged."
+    )
+    return Explanation(steps=steps, loss=float(loss), summary=summary)
+
+
+def _step_on_copies(network) -> dict[str, np.ndarray]:
+    """Return the parameters after the optimizer's step, taken on copies."""
+    optimizer = copy.deepcopy(network.optimizer)
+    current = network.named_parameters()
+    params = {name: value.copy() for name, value in current.items()}
+    optimizer.step(params, network.named_gradients())
+    return params
+
+
+def _plain_sgd(optimizer) -> bool:
+    """Whether the step is the tutorials' ``learning_rate * gradient``."""
+    return isinstance(optimizer, SGD) and not optimizer.momentum
+
+
+def _updates(network, params_after: dict) -> dict[str, np.ndarray]:
+    """Return how much the step changes each parameter, by dotted name."""
+    optimizer, grads = network.optimizer, network.named_gradients()
+    if _plain_sgd(optimizer) and not optimizer.weight_decay:
+        # Exact: new - old would round, and the tutorials add l.T @ delta itself.
+        rate = optimizer.learning_rate
+        return {name: -(rate * grad) for name, grad in grads.items()}
+    current = network.named_parameters()
+    return {name: params_after[name] - current[name] for name in params_after}
+
+
+def _forward_steps(network, values: dict) -> list[Step]:
+    """Return ``l0``, then each layer's weights and outputs, in order."""
     depth = len(network.layers)
     steps = [
         Step(
@@ -210,7 +241,7 @@ def explain(network, X, y) -> Explanation:
             role = (
                 "the prediction for each sample"
                 if index == depth - 1
-                else ("the hidden layer's values for each sample")
+                else "the hidden layer's values for each sample"
             )
             steps.append(
                 Step(
@@ -230,16 +261,47 @@ def explain(network, X, y) -> Explanation:
                     "Dropout zeroes a random part of the values while training.",
                 )
             )
-    steps.append(
+    return steps
+
+
+def _delta_formula(network, index: int) -> tuple[str, str]:
+    """Return the formula and the meaning of ``l{index}_delta``."""
+    depth, layer, here = len(network.layers), network.layers[index - 1], f"l{index}"
+    if index == depth and network.outputs_probabilities:
+        formula = f"(y - l{depth}) / n_samples"
+        meaning = (
+            f"{network.loss.name} after {layer.activation.name} simplifies to"
+            " the miss itself (averaged over samples): the fused gradient."
+        )
+        return formula, meaning
+    slope = _SLOPES[layer.activation.name].format(a=here)
+    loss_fn = network.loss
+    # With the tutorials' loss, -dLoss/dl is exactly the miss, y - l.
+    tutorial_loss = loss_fn.name == "half_squared_error" and (
+        loss_fn.reduction == "sum"
+    )
+    source = f"{here}_error"
+    if index == depth and not tutorial_loss:
+        source = f"-dLoss/d{here}"
+    meaning = (
+        "The error times the slope of the activation: confident values"
+        " (flat slope) change little, unsure ones change most."
+    )
+    return f"{source} * {slope}", meaning
+
+
+def _backward_steps(network, values: dict) -> list[Step]:
+    """Return the miss, then each layer's error and delta, from the top down."""
+    depth = len(network.layers)
+    steps = [
         Step(
             f"l{depth}_error",
             f"y - l{depth}",
             values[f"l{depth}_error"],
             "How much each prediction missed: positive means it should be higher.",
         )
-    )
+    ]
     for index in range(depth, 0, -1):
-        layer = network.layers[index - 1]
         here = f"l{index}"
         if index < depth and f"{here}_error" in values:
             steps.append(
@@ -252,41 +314,29 @@ def explain(network, X, y) -> Explanation:
                 )
             )
         if f"{here}_delta" in values:
-            if index == depth and network.outputs_probabilities:
-                formula = f"(y - l{depth}) / n_samples"
-                meaning = (
-                    f"{network.loss.name} after {layer.activation.name} simplifies to"
-                    " the miss itself (averaged over samples): the fused gradient."
-                )
-            else:
-                slope = _SLOPES[layer.activation.name].format(a=here)
-                loss_fn = network.loss
-                # With the tutorials' loss, -dLoss/dl is exactly the miss, y - l.
-                tutorial_loss = loss_fn.name == "half_squared_error" and (
-                    loss_fn.reduction == "sum"
-                )
-                source = f"{here}_error"
-                if index == depth and not tutorial_loss:
-                    source = f"-dLoss/d{here}"
-                formula = f"{source} * {slope}"
-                meaning = (
-                    "The error times the slope of the activation: confident values"
-                    " (flat slope) change little, unsure ones change most."
-                )
+            formula, meaning = _delta_formula(network, index)
             steps.append(
                 Step(f"{here}_delta", formula, values[f"{here}_delta"], meaning)
             )
-    optimizer_name = type(network.optimizer).__name__
-    for index in range(depth - 1, -1, -1):
+    return steps
+
+
+def _update_steps(network, updates: dict) -> list[Step]:
+    """Return each weight matrix's update, from the top layer down."""
+    optimizer = network.optimizer
+    steps = []
+    for index in range(len(network.layers) - 1, -1, -1):
         name = f"layers.{index}.weights"
         if name not in updates:
             continue
-        if optimizer_name == "SGD" and not network.optimizer.momentum:
-            rate = network.optimizer.learning_rate
+        if _plain_sgd(optimizer):
+            rate = optimizer.learning_rate
             formula = f"{rate:g} * l{index}.T @ l{index + 1}_delta"
         else:
             gradient = f"-l{index}.T @ l{index + 1}_delta"
-            formula = f"{optimizer_name}'s step from syn{index}_grad = {gradient}"
+            formula = (
+                f"{type(optimizer).__name__}'s step from syn{index}_grad = {gradient}"
+            )
         steps.append(
             Step(
                 f"syn{index}_update",
@@ -296,8 +346,4 @@ def explain(network, X, y) -> Explanation:
                 " delta it fed, so weights that caused the most error move most.",
             )
         )
-    summary = (
-        f"One training step of {network!r} on {len(X)} samples; the update shown"
-        " is computed on copies: the network itself is unchanged."
-    )
-    return Explanation(steps=steps, loss=float(loss), summary=summary)
+    return steps

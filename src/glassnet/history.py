@@ -12,18 +12,24 @@ from typing import NamedTuple
 
 import numpy as np
 
+#: The names of the reasons a ``fit`` ends (the values of ``History.stop_reason``).
+COMPLETED = "completed"
+EARLY_STOPPING = "early_stopping"
+INTERRUPTED = "interrupted"
+STOPPED_BY_CALLBACK = "stopped_by_callback"
+
 #: Why a ``fit`` ended, by name, and the words the user reads.
 STOP_REASONS: dict[str, str] = {
-    "completed": "completed",
-    "early_stopping": "stopped early",
-    "interrupted": "interrupted",
-    "stopped_by_callback": "stopped by a callback",
+    COMPLETED: "completed",
+    EARLY_STOPPING: "stopped early",
+    INTERRUPTED: "interrupted",
+    STOPPED_BY_CALLBACK: "stopped by a callback",
 }
 
 
 def describe_stop(reason: str | None) -> str:
     """Return the words for a stop reason (a missing one reads "completed")."""
-    return STOP_REASONS.get(reason or "completed", str(reason))
+    return STOP_REASONS.get(reason or COMPLETED, str(reason))
 
 
 class LastStep(NamedTuple):

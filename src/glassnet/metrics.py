@@ -3,7 +3,7 @@
 Classifiers: :func:`accuracy` and :func:`log_loss`. Regressors:
 :func:`mean_absolute_error`, :func:`root_mean_squared_error` and :func:`r2_score`
 (averaged over outputs, as scikit-learn's ``multioutput="uniform_average"``).
-:func:`evaluate` computes them by name for a network's outputs.
+:func:`compute` computes them by name for a network's outputs.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def check_names(names, *, is_classification: bool) -> list[str]:
     return list(names)
 
 
-def evaluate(names, loss, y: np.ndarray, outputs: np.ndarray) -> dict[str, float]:
+def compute(names, loss, y: np.ndarray, outputs: np.ndarray) -> dict[str, float]:
     """Compute the named metrics of a network's ``outputs`` against its targets.
 
     Parameters

@@ -16,6 +16,7 @@ import numpy as np
 from . import layers as layers_module
 from . import losses, optimizers
 from ._lazy import Lazy
+from ._numerics import quiet_numerics
 from ._validation import (
     check_array,
     check_dtype,
@@ -118,8 +119,7 @@ class Network:
         for layer in layers:
             if any(value.dtype != self.dtype for value in layer.params.values()):
                 layer.set_dtype(self.dtype)
-        self.seed = seed
-        self.rng = np.random.default_rng(seed)
+        self.seed, self.rng = seed, np.random.default_rng(seed)
         if seed is not None:
             for layer in layers:
                 layer.initialize(self.rng)
@@ -380,7 +380,7 @@ class Network:
     def compute_loss(self, X, y, sample_weight=None) -> float:
         """Return the loss on ``X`` and ``y`` without training."""
         X, y, sample_weight = self.check_data(X, y, sample_weight)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        with quiet_numerics():
             return self.loss_and_outputs(X, y, sample_weight)[0]
 
     def train_step(self, X, y, sample_weight=None) -> float:
@@ -400,7 +400,7 @@ class Network:
         """
         X, y, sample_weight = self.check_data(X, y, sample_weight)
         # As in fit: a diverging step shows as a non-finite loss, not as warnings.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        with quiet_numerics():
             loss = self.forward_backward(X, y, sample_weight)
             self.apply_update()
         return loss
@@ -440,11 +440,11 @@ class Network:
     # -- upward references: the only ones in the engine ------------------------
     # Each of these lives in the module whose one job it is, above the engine,
     # and is imported when first used; the function is the method (the network
-    # is its first argument).
+    # is its first argument, or the keyword argument named).
     fit = Lazy("training", "fit")
     intermediates = Lazy("explain", "intermediates")
     explain = Lazy("explain", "explain")
-    report = Lazy("report", "write_network_report")
+    report = Lazy("report", "write", keyword="network")
     _repr_html_ = Lazy("report", "network_html")
     save = Lazy("modelfile", "save")
 
@@ -486,8 +486,8 @@ class Network:
         if len(X) <= _PREDICT_ROWS:
             return self._infer(X)[1]
         # In blocks of rows: intermediates of a few MB stay in cache and are
-        # reused, where whole-set ones are hundreds of MB of fresh pages (784-512-
-        # 256-10 on 60,000 rows: about 30% faster).
+        # reused, where whole-set ones are hundreds of MB of fresh pages
+        # (to measure: benchmarks/bench_predict.py, before and after a change).
         outputs = np.empty((len(X), self.n_outputs), dtype=self.dtype)
         for start in range(0, len(X), _PREDICT_ROWS):
             rows = slice(start, start + _PREDICT_ROWS)

@@ -55,7 +55,8 @@ class Optimizer(Configurable):
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.n_steps = 0
         self._work: dict[str, np.ndarray] = {}  # scratch arrays, never saved
-        self._flat: tuple | None = None  # (buffer, {slot: flat array}), see _flat_slots
+        # (buffer, {slot: flat array}, {name: {slot: view}}), see _flat_slots
+        self._flat: tuple | None = None
 
     def step(self, params: dict, grads: dict, *, buffers=None) -> None:
         """Apply one update to every array in ``params``, in place.

@@ -12,6 +12,7 @@ import time
 from typing import TextIO
 
 from .callbacks import Callback
+from .history import COMPLETED, describe_stop
 
 
 def format_logs(logs: dict) -> str:
@@ -87,12 +88,12 @@ class ProgressBar(Callback):
             self._bar.close()
         elif self.live:
             self.file.write("\n")
-        if history.stop_reason not in ("completed", None):
+        if history.stop_reason not in (COMPLETED, None):
             # Epochs are shown counting from 1, as in "epoch 3/10".
             best = (
                 ""
                 if history.best_epoch is None
                 else f"; best epoch {history.best_epoch + 1}"
             )
-            reason = history.stop_reason.replace("_", " ")
-            print(f"training stopped: {reason}{best}", file=self.file)
+            words = describe_stop(history.stop_reason)
+            print(f"training {words}{best}", file=self.file)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ._files import atomic_file, check_writable
 from .callbacks import Callback
-from .layers import Dense
+from .network import Network
 
 FORMAT = "glassnet-run"
 VERSION = 1
@@ -46,6 +46,38 @@ class Snapshot:
     outputs: list[np.ndarray]
     logs: dict = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, network, epoch: int, rows=None, logs=None) -> Snapshot:
+        """Take a snapshot of ``network`` now: copies of its Dense layers' arrays.
+
+        Parameters
+        ----------
+        network : Network
+        epoch : int
+            Epochs completed now.
+        rows : ndarray of shape (n_rows, n_inputs), optional
+            Inputs whose outputs at every layer are kept (none if omitted).
+        logs : dict, optional
+            The epoch's record.
+        """
+        outputs = []
+        if rows is not None:
+            hidden = rows.astype(network.dtype)
+            for layer in network.layers:
+                hidden = layer.infer(hidden)
+                outputs.append(hidden.copy())
+        dense = network.dense_layers
+        return cls(
+            epoch=epoch,
+            weights=[layer.params["weights"].copy() for layer in dense],
+            biases=[
+                layer.params["biases"].copy() if layer.use_bias else None
+                for layer in dense
+            ],
+            outputs=outputs,
+            logs=dict(logs or {}),
+        )
+
     @property
     def nbytes(self) -> int:
         arrays = [
@@ -64,6 +96,11 @@ class Recording:
     rows: np.ndarray
     snapshots: list[Snapshot]
     history: dict = field(default_factory=dict)
+
+    @property
+    def widths(self) -> list[int]:
+        """The recorded network's inputs, then each Dense layer's units."""
+        return Network.from_config(self.config).widths
 
     def to_dict(self) -> dict:
         """Return the recording as JSON-able data."""
@@ -174,23 +211,6 @@ class Recorder(Callback):
         self.every, self.max_bytes = every, max_bytes
         self.recording: Recording | None = None
 
-    def _snapshot(self, network, epoch: int, logs: dict) -> Snapshot:
-        dense = [layer for layer in network.layers if isinstance(layer, Dense)]
-        outputs, hidden = [], self.rows.astype(network.dtype)
-        for layer in network.layers:
-            hidden = layer.infer(hidden)
-            outputs.append(hidden.copy())
-        return Snapshot(
-            epoch=epoch,
-            weights=[layer.params["weights"].copy() for layer in dense],
-            biases=[
-                layer.params["biases"].copy() if layer.use_bias else None
-                for layer in dense
-            ],
-            outputs=outputs,
-            logs=dict(logs),
-        )
-
     def _keep(self, snapshot: Snapshot) -> None:
         snapshots = self.recording.snapshots
         used = sum(s.nbytes for s in snapshots)
@@ -212,15 +232,15 @@ class Recorder(Callback):
             )
         if self.recording is None:
             self.recording = Recording(network.get_config(), self.rows, [])
-            self._keep(self._snapshot(network, network.epochs_trained, {}))
+            self._keep(Snapshot.of(network, network.epochs_trained, self.rows))
 
     def on_epoch_end(self, network, epoch, logs):
         if (epoch + 1) % self.every == 0:
-            self._keep(self._snapshot(network, epoch + 1, logs))
+            self._keep(Snapshot.of(network, epoch + 1, self.rows, logs))
 
     def on_train_end(self, network, history):
         # The end of training is always kept: the report's final predictions.
         if self.recording.snapshots[-1].epoch != network.epochs_trained:
             last = history.records[-1] if history.records else {}
-            self._keep(self._snapshot(network, network.epochs_trained, last))
+            self._keep(Snapshot.of(network, network.epochs_trained, self.rows, last))
         self.recording.history = history.to_dict()

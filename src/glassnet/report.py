@@ -18,15 +18,11 @@ import json
 import numpy as np
 
 from ._files import atomic_file, check_writable
-from .layers import Dense
+from .history import describe_stop
+from .recording import Recording, Snapshot
 
 MAX_NEURONS = 12
 POSITIVE, NEGATIVE = "#2563eb", "#ea580c"
-
-
-def _widths(config: dict) -> list[int]:
-    dense = [layer["config"] for layer in config["layers"] if layer["class"] == "Dense"]
-    return [dense[0]["n_inputs"]] + [layer["n_units"] for layer in dense]
 
 
 def _shown(width: int) -> int:
@@ -221,35 +217,15 @@ td, th { border-bottom: 1px solid #e2e8f0; padding: 2px 10px; text-align: right;
 """
 
 
-def render(config: dict, snapshots: list, history: dict, rows=None, title=None) -> str:
-    """Return the report's HTML.
-
-    Parameters
-    ----------
-    config : dict
-        ``network.get_config()``.
-    snapshots : list of Snapshot
-        At least one; from a :class:`~glassnet.recording.Recorder`, or the
-        network's current weights.
-    history : dict
-        ``History.to_dict()``.
-    rows : ndarray of shape (n_rows, n_inputs), optional
-        The inputs whose predictions are shown.
-    """
-    widths = _widths(config)
+def _slider_data(widths, snapshots, largest: float, scale: dict, has_rows: bool):
+    """Return what the slider's script redraws: each snapshot's drawn weights."""
     shown = [_shown(n) for n in widths]
-    largest = max(float(np.abs(w).max()) for s in snapshots for w in s.weights) or 1.0
-    final = snapshots[-1]
-    diagram = network_svg(widths, final.weights, largest=largest)
-    losses, scale = _loss_svg(history)
-    has_rows = rows is not None and len(final.outputs) > 0
-    n_outputs = widths[-1]
-    data = {
+    return {
         "positive": POSITIVE,
         "negative": NEGATIVE,
         "largest": largest,
         "scale": scale,
-        "n_outputs": n_outputs,
+        "n_outputs": widths[-1],
         "snapshots": [
             {
                 "epoch": s.epoch,
@@ -262,35 +238,65 @@ def render(config: dict, snapshots: list, history: dict, rows=None, title=None) 
             for s in snapshots
         ],
     }
-    table = ""
-    if has_rows:
-        header = "".join(f"<th>output {k}</th>" for k in range(n_outputs))
-        body = "".join(
-            "<tr><td>"
-            + html.escape(np.array2string(np.asarray(row), precision=3, separator=", "))
-            + "</td>"
-            + "".join('<td class="prediction"></td>' for _ in range(n_outputs))
-            + "</tr>"
-            for row in rows
-        )
-        finals = "".join(
-            "<tr><td>"
-            + html.escape(np.array2string(np.asarray(row), precision=3, separator=", "))
-            + "</td>"
-            + "".join(f"<td>{value:.4f}</td>" for value in prediction)
-            + "</tr>"
-            for row, prediction in zip(rows, final.outputs[-1], strict=True)
-        )
-        table = (
-            "<h2>Predictions at that moment</h2><table><tr><th>input</th>"
-            f"{header}</tr>{body}</table>"
-            "<h2>Final predictions</h2><table><tr><th>input</th>"
-            f"{header}</tr>{finals}</table>"
-        )
+
+
+def _input_cell(row) -> str:
+    text = np.array2string(np.asarray(row), precision=3, separator=", ")
+    return f"<td>{html.escape(text)}</td>"
+
+
+def _prediction_tables(rows, final_outputs: np.ndarray, n_outputs: int) -> str:
+    """Return the tables of predictions: at the slider's moment, and final."""
+    header = "".join(f"<th>output {k}</th>" for k in range(n_outputs))
+    at_moment = "".join(
+        "<tr>"
+        + _input_cell(row)
+        + "".join('<td class="prediction"></td>' for _ in range(n_outputs))
+        + "</tr>"
+        for row in rows
+    )
+    finals = "".join(
+        "<tr>"
+        + _input_cell(row)
+        + "".join(f"<td>{value:.4f}</td>" for value in prediction)
+        + "</tr>"
+        for row, prediction in zip(rows, final_outputs, strict=True)
+    )
+    return (
+        "<h2>Predictions at that moment</h2><table><tr><th>input</th>"
+        f"{header}</tr>{at_moment}</table>"
+        "<h2>Final predictions</h2><table><tr><th>input</th>"
+        f"{header}</tr>{finals}</table>"
+    )
+
+
+def render(widths, snapshots, history: dict, rows=None, title=None) -> str:
+    """Return the report's HTML.
+
+    Parameters
+    ----------
+    widths : list of int
+        ``network.widths``: the inputs, then each Dense layer's units.
+    snapshots : list of Snapshot
+        At least one; from a :class:`~glassnet.recording.Recorder`, or the
+        network's current weights.
+    history : dict
+        ``History.to_dict()``.
+    rows : ndarray of shape (n_rows, n_inputs), optional
+        The inputs whose predictions are shown (the snapshots' outputs on them).
+    title : str, optional
+    """
+    largest = max(float(np.abs(w).max()) for s in snapshots for w in s.weights) or 1.0
+    final = snapshots[-1]
+    diagram = network_svg(widths, final.weights, largest=largest)
+    losses, scale = _loss_svg(history)
+    has_rows = rows is not None and len(final.outputs) > 0
+    data = _slider_data(widths, snapshots, largest, scale, has_rows)
+    table = _prediction_tables(rows, final.outputs[-1], widths[-1]) if has_rows else ""
     records = history.get("records", [])
     summary = f"{len(records)} epochs recorded" if records else "no training recorded"
     if history.get("stop_reason"):
-        summary += f"; stopped: {history['stop_reason'].replace('_', ' ')}"
+        summary += f"; {describe_stop(history['stop_reason'])}"
     heading = html.escape(title or "glassnet learning report")
     architecture = " &rarr; ".join(map(str, widths))
     payload = json.dumps(data).replace("</", "<\\/")
@@ -313,53 +319,39 @@ def render(config: dict, snapshots: list, history: dict, rows=None, title=None) 
 
 def network_html(network) -> str:
     """Return the network's diagram as HTML: ``Network._repr_html_`` (Jupyter)."""
-    dense = [layer for layer in network.layers if isinstance(layer, Dense)]
-    widths = [network.n_inputs] + [layer.n_units for layer in dense]
-    weights = [layer.params["weights"] for layer in dense]
-    return f"<p>{html.escape(repr(network))}</p>" + network_svg(widths, weights)
+    weights = [layer.params["weights"] for layer in network.dense_layers]
+    return f"<p>{html.escape(repr(network))}</p>" + network_svg(network.widths, weights)
 
 
-def write_network_report(network, path, recording=None) -> None:
-    """Write a self-contained HTML learning report to ``path``: ``Network.report``.
+def write(path, recording: Recording | None = None, network=None) -> None:
+    """Write the learning report of a recorded run or a network to ``path``.
+
+    This is also ``Network.report(path, recording=None)``, with ``network``
+    the network itself. The file is written atomically.
 
     Parameters
     ----------
-    network : Network
     path : str or path-like
     recording : Recording, optional
-        From a :class:`~glassnet.recording.Recorder` used in ``fit``: adds the
-        slider across epochs and the predictions on its rows.
-    """
-    write(path, network=network, recording=recording)
-
-
-def write(path, network=None, recording=None) -> None:
-    """Write the report for a network and/or a recording to ``path``, atomically.
-
-    Parameters
-    ----------
-    path : str or path-like
+        From a :class:`~glassnet.recording.Recorder` used in ``fit``, or
+        ``Recording.load``: the slider across epochs and the predictions on
+        its rows. When given, it is what the report shows.
     network : Network, optional
-        Without a recording, its current weights are the only snapshot.
-    recording : Recording, optional
-        From :class:`~glassnet.recording.Recorder` or ``Recording.load``.
-    """
-    from .recording import Recording, Snapshot
+        Without a recording: its current weights and its history.
 
-    if recording is None and network is None:
+    Raises
+    ------
+    ValueError
+        If neither a recording nor a network is given.
+    """
+    if recording is not None:
+        rows = recording.rows if recording.rows.size else None
+        page = render(recording.widths, recording.snapshots, recording.history, rows)
+    elif network is not None:
+        now = Snapshot.of(network, network.epochs_trained)
+        page = render(network.widths, [now], network.history.to_dict())
+    else:
         raise ValueError("report needs a network or a recording")
-    if recording is None:
-        dense = [layer for layer in network.layers if isinstance(layer, Dense)]
-        snapshot = Snapshot(
-            epoch=network.epochs_trained,
-            weights=[layer.params["weights"] for layer in dense],
-            biases=[layer.params.get("biases") for layer in dense],
-            outputs=[],
-        )
-        recording = Recording(network.get_config(), np.empty((0, 0)), [snapshot])
-        recording.history = network.history.to_dict()
-    rows = recording.rows if recording.rows.size else None
-    text = render(recording.config, recording.snapshots, recording.history, rows)
     check_writable(path)
     with atomic_file(path, text=True) as file:
-        file.write(text)
+        file.write(page)

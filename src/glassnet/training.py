@@ -1,18 +1,19 @@
 """The training loop: epochs of full-batch or shuffled mini-batch steps.
 
-``fit`` validates the data once, then runs ``network.forward_backward`` and
-``network.apply_update`` on each batch.
-Batches are gathered with one vectorised take per batch; nothing loops over
-samples in Python.
+``fit`` checks the data and options once, then runs each epoch:
+``network.forward_backward`` and ``network.apply_update`` on each batch, then
+the epoch's record (loss, metrics, validation) and the callbacks. Batches are
+gathered with one vectorised take per batch; nothing loops over samples in
+Python.
 """
 
 from __future__ import annotations
 
-import signal
-import threading
-
 import numpy as np
 
+from ._class_weights import class_indices, merged_weights
+from ._interrupt import CtrlC
+from ._numerics import quiet_numerics
 from ._validation import (
     check_array,
     check_positive_int,
@@ -20,55 +21,15 @@ from ._validation import (
     check_sample_weight,
 )
 from .callbacks import check_callbacks
-from .history import History, NonFiniteLossError
-
-
-def _class_indices(loss, y: np.ndarray) -> np.ndarray | None:
-    """Return each sample's class index, or None if the targets are not classes."""
-    if not loss.is_classification:
-        return None
-    if y.ndim == 1:
-        return y
-    if loss.name == "categorical_crossentropy":
-        return y.argmax(axis=1)
-    if y.shape[1] == 1:
-        return (y[:, 0] >= 0.5).astype(np.intp)
-    return None  # independent yes/no outputs: no single class per sample
-
-
-def _class_weights(class_weight, classes: np.ndarray | None, dtype) -> np.ndarray:
-    """Turn ``class_weight`` ("balanced" or {class: weight}) into sample weights."""
-    if classes is None:
-        raise ValueError(
-            "class_weight needs one class per sample: integer labels, one-hot rows or a"
-            " single 0/1 output; pass sample_weight instead"
-        )
-    counts = np.bincount(classes)
-    if class_weight == "balanced":
-        present = counts > 0
-        per_class = np.zeros(len(counts))
-        per_class[present] = len(classes) / (present.sum() * counts[present])
-    elif isinstance(class_weight, dict):
-        per_class = np.ones(len(counts))
-        for label, weight in class_weight.items():
-            if not isinstance(label, int | np.integer) or not label >= 0:
-                raise ValueError(
-                    f"class_weight keys must be class indices 0, 1, ..., got {label!r}"
-                )
-            if not (
-                isinstance(weight, int | float) and np.isfinite(weight) and weight >= 0
-            ):
-                raise ValueError(
-                    f"class_weight[{label}] must be a number >= 0, got {weight!r}"
-                )
-            if label < len(per_class):
-                per_class[label] = weight
-    else:
-        raise ValueError(
-            f"class_weight must be 'balanced' or a dict of class index to weight,"
-            f" got {class_weight!r}"
-        )
-    return per_class[classes].astype(dtype)
+from .history import (
+    COMPLETED,
+    INTERRUPTED,
+    STOPPED_BY_CALLBACK,
+    History,
+    NonFiniteLossError,
+)
+from .metrics import check_names, compute
+from .progress import ProgressBar
 
 
 def split_rows(
@@ -108,42 +69,6 @@ def split_rows(
     return np.setdiff1d(np.arange(n_rows), chosen), chosen
 
 
-def _split_validation(rng, n_samples: int, fraction: float, classes):
-    """Return ``split_rows``'s two parts, or raise if the validation part is empty."""
-    train_rows, val_rows = split_rows(n_samples, fraction, classes, rng)
-    if len(val_rows) == 0:
-        raise ValueError(
-            f"validation_split={fraction} of {n_samples} samples leaves no"
-            " validation or no training samples; use a fraction such as 0.2 or more"
-        )
-    return train_rows, val_rows
-
-
-class _CtrlC:
-    """Turn the first Ctrl-C during ``fit`` into a request to stop after the batch.
-
-    A second Ctrl-C interrupts at once. Outside the main thread (where Python
-    delivers signals) it does nothing and KeyboardInterrupt arrives as usual.
-    """
-
-    def __init__(self) -> None:
-        self.pressed = False
-        self._previous = None
-
-    def _handle(self, signum, frame) -> None:
-        self.pressed = True
-        signal.signal(signal.SIGINT, self._previous)
-
-    def __enter__(self) -> _CtrlC:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self._previous is not None and not self.pressed:
-            signal.signal(signal.SIGINT, self._previous)
-
-
 def fit(
     network,
     X,
@@ -166,36 +91,32 @@ def fit(
     ----------
     X : array-like of shape (n_samples, n_inputs)
     y : array-like of shape (n_samples, n_outputs) or (n_samples,)
-        Targets; for ``"categorical_crossentropy"``, integer class labels of
-        shape (n_samples,) or one-hot rows.
+        Targets; integer class labels or one-hot rows for a softmax classifier.
     epochs : int, default=1
         Passes over the data (more, after earlier ``fit`` calls: training
         continues where it stopped, optimizer state included).
     batch_size : int or None, default=None
         Samples per step; None is the full batch (the tutorials' way).
     shuffle : bool, default=True
-        Shuffle mini-batches each epoch with ``self.rng`` (a full batch is
-        never shuffled: its gradient does not depend on the order).
+        Shuffle mini-batches each epoch with ``self.rng`` (never a full batch).
     validation_data : tuple (X_val, y_val) or (X_val, y_val, weights), optional
         Data to compute ``val_loss`` and validation metrics on after each epoch.
     validation_split : float, default=0.0
-        Instead, hold out this fraction of ``X``, ``y`` (drawn with
-        ``self.rng``; stratified by class for classifiers). Each ``fit`` call
-        draws its own split: to resume training exactly, pass
-        ``validation_data`` instead.
+        Instead, hold out this fraction of ``X``, ``y`` (drawn with ``self.rng``,
+        stratified by class for classifiers). Each ``fit`` call draws its own
+        split: to resume training exactly, pass ``validation_data``.
     sample_weight : array-like of shape (n_samples,), optional
         Per-sample weights: the loss becomes ``sum(w * loss) / sum(w)``.
     class_weight : "balanced" or dict of class index to float, optional
         Weights per class (multiplied with ``sample_weight``); "balanced" is
         ``n_samples / (n_classes * count(class))``.
     metrics : None, "auto" or list of str, default=None
-        Metrics recorded per epoch, on the training batches' outputs and (as
-        ``val_*``) on the validation data: ``"accuracy"``, ``"log_loss"`` for
-        classifiers; ``"mae"``, ``"rmse"``, ``"r2"`` for regressors. None means
-        "auto" when there is validation data, else none.
+        Recorded per epoch on the training batches' outputs and (as ``val_*``)
+        on the validation data: ``"accuracy"``, ``"log_loss"`` for classifiers;
+        ``"mae"``, ``"rmse"``, ``"r2"`` for regressors. None is "auto" with
+        validation data, else none.
     callbacks : list of Callback, optional
-        Hooks called at each epoch and batch, such as
-        :class:`~glassnet.callbacks.EarlyStopping`.
+        Hooks called at each epoch and batch, such as ``EarlyStopping``.
     verbose : {0, 1, 2}, default=0
         0 is silent; 1 shows progress (a live bar on a terminal, a line every
         few epochs otherwise); 2 prints a line per epoch.
@@ -208,8 +129,8 @@ def fit(
     Raises
     ------
     ValueError
-        If ``X`` or ``y`` has the wrong shape, holds NaN or infinity, or
-        an argument is out of range.
+        If ``X`` or ``y`` is malformed or holds NaN or infinity, or an argument
+        is out of range.
     FloatingPointError
         If the loss becomes NaN or infinite (the message says what to try).
 
@@ -219,170 +140,253 @@ def fit(
     with ``history.stop_reason == "interrupted"`` (a second Ctrl-C interrupts
     at once). Early stopping still restores its best weights.
     """
-    from . import metrics as metrics_module
-    from .progress import ProgressBar
-
-    loss_fn, dtype = network.loss, network.dtype
-    X = check_array(X, name="X", dtype=dtype, n_columns=network.n_inputs)
-    y = loss_fn.check_targets(y, network.n_outputs, dtype)
-    check_same_length(X, y)
+    X, y, _ = network.check_data(X, y)
     epochs = check_positive_int(epochs, name="epochs")
-    classes = _class_indices(loss_fn, y)
-    weights = None
-    if sample_weight is not None:
-        weights = check_sample_weight(sample_weight, len(X), dtype)
-    if class_weight is not None:
-        by_class = _class_weights(class_weight, classes, dtype)
-        weights = by_class if weights is None else weights * by_class
+    X, y, weights, validation = _weigh_and_split(
+        network, X, y, sample_weight, class_weight, validation_data, validation_split
+    )
+    metric_names = _metric_names(metrics, network.loss, validation is not None)
+    batches = _Batches(X, y, weights, batch_size, shuffle)
+    callbacks = _callbacks(callbacks, epochs, verbose)
+    return _train(_Epoch(network, batches, validation, metric_names, callbacks), epochs)
 
-    validation = None
+
+def _split_validation(rng, n_samples: int, fraction: float, classes):
+    """Return ``split_rows``'s two parts, or raise if the validation part is empty."""
+    train_rows, val_rows = split_rows(n_samples, fraction, classes, rng)
+    if len(val_rows) == 0:
+        raise ValueError(
+            f"validation_split={fraction} of {n_samples} samples leaves no"
+            " validation or no training samples; use a fraction such as 0.2 or more"
+        )
+    return train_rows, val_rows
+
+
+def _checked_validation_data(network, validation_data) -> tuple:
+    """Return ``validation_data`` as checked (X_val, y_val, weights or None)."""
+    if not (
+        isinstance(validation_data, tuple | list) and len(validation_data) in (2, 3)
+    ):
+        raise ValueError(
+            "validation_data must be a tuple (X_val, y_val) or (X_val, y_val,"
+            f" sample_weight_val), got {type(validation_data).__name__}"
+        )
+    dtype = network.dtype
+    X_val = check_array(
+        validation_data[0], name="X_val", dtype=dtype, n_columns=network.n_inputs
+    )
+    y_val = network.loss.check_targets(validation_data[1], network.n_outputs, dtype)
+    check_same_length(X_val, y_val, names=("X_val", "y_val"))
+    w_val = None
+    if len(validation_data) == 3 and validation_data[2] is not None:
+        w_val = check_sample_weight(validation_data[2], len(X_val), dtype)
+    return X_val, y_val, w_val
+
+
+def _weigh_and_split(
+    network, X, y, sample_weight, class_weight, validation_data, validation_split
+):
+    """Return the training part (X, y, weights) and the validation data or None.
+
+    The weights are ``sample_weight`` times ``class_weight``. ``validation_data``
+    is checked and used as given; ``validation_split`` draws its rows from ``X``
+    with ``network.rng``, stratified by class for classifiers.
+    """
+    classes = class_indices(network.loss, y)
+    weights = merged_weights(
+        sample_weight, class_weight, classes, len(X), network.dtype
+    )
     if validation_data is not None and validation_split:
         raise ValueError("pass validation_data or validation_split, not both")
     if validation_data is not None:
-        if not isinstance(validation_data, tuple | list) or len(
-            validation_data
-        ) not in (2, 3):
-            raise ValueError(
-                "validation_data must be a tuple (X_val, y_val) or (X_val, y_val,"
-                f" sample_weight_val), got {type(validation_data).__name__}"
-            )
-        X_val = check_array(
-            validation_data[0], name="X_val", dtype=dtype, n_columns=network.n_inputs
+        return X, y, weights, _checked_validation_data(network, validation_data)
+    if not validation_split:
+        return X, y, weights, None
+    if not (isinstance(validation_split, float) and 0.0 < validation_split < 1.0):
+        raise ValueError(
+            f"validation_split must be a fraction in (0, 1), got {validation_split!r}"
         )
-        y_val = loss_fn.check_targets(validation_data[1], network.n_outputs, dtype)
-        check_same_length(X_val, y_val, names=("X_val", "y_val"))
-        w_val = None
-        if len(validation_data) == 3 and validation_data[2] is not None:
-            w_val = check_sample_weight(validation_data[2], len(X_val), dtype)
-        validation = (X_val, y_val, w_val)
-    elif validation_split:
-        if not (isinstance(validation_split, float) and 0.0 < validation_split < 1.0):
-            raise ValueError(
-                "validation_split must be a fraction in (0, 1),"
-                f" got {validation_split!r}"
-            )
-        train, rows = _split_validation(network.rng, len(X), validation_split, classes)
-        w_val = None if weights is None else weights[rows]
-        validation = (X[rows], y[rows], w_val)
-        X, y = X[train], y[train]
-        weights = None if weights is None else weights[train]
+    train, rows = _split_validation(network.rng, len(X), validation_split, classes)
+    if weights is None:
+        return X[train], y[train], None, (X[rows], y[rows], None)
+    return X[train], y[train], weights[train], (X[rows], y[rows], weights[rows])
 
+
+def _metric_names(metrics, loss, has_validation: bool) -> list[str]:
+    """Return the checked metric names; None is "auto" with validation data."""
     if metrics is None:
-        metrics = "auto" if validation is not None else None
-    metric_names = metrics_module.check_names(
-        metrics, is_classification=loss_fn.is_classification
-    )
-    n_samples = len(X)
-    if batch_size is None:
-        batch_size = n_samples
-    batch_size = min(check_positive_int(batch_size, name="batch_size"), n_samples)
+        metrics = "auto" if has_validation else None
+    return check_names(metrics, is_classification=loss.is_classification)
+
+
+def _callbacks(callbacks, epochs: int, verbose: int) -> list:
+    """Return the checked callbacks, with a progress bar last if ``verbose``."""
     callbacks = check_callbacks(callbacks)
     if verbose:
         callbacks.append(ProgressBar(epochs=epochs, verbose=verbose))
-    mean = loss_fn.reduction == "mean"
-    # A full batch is the same gradient in any order: keep the data as given.
-    shuffle = shuffle and batch_size < n_samples
-    batch_starts = range(0, n_samples, batch_size)
-    if shuffle:  # batches are gathered into these, not into new arrays each step
-        X_rows = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype)
-        y_rows = np.empty((batch_size, *y.shape[1:]), dtype=y.dtype)
-    # Outputs of every batch of an epoch, gathered only when metrics need them.
-    epoch_outputs = (
-        np.empty((n_samples, network.n_outputs), dtype=dtype) if metric_names else None
-    )
+    return callbacks
+
+
+class _Batches:
+    """The training data cut into batches, in order or shuffled anew each epoch.
+
+    Parameters
+    ----------
+    X, y, weights
+        The checked training data (``weights`` may be None).
+    batch_size : int or None
+        None is the full batch; larger than the data is the full batch too.
+    shuffle : bool
+        Whether to shuffle mini-batches (a full batch never is: its gradient
+        does not depend on the order).
+    """
+
+    def __init__(self, X, y, weights, batch_size, shuffle: bool) -> None:
+        n_samples = len(X)
+        if batch_size is None:
+            batch_size = n_samples
+        self.size = min(check_positive_int(batch_size, name="batch_size"), n_samples)
+        self.X, self.y, self.weights = X, y, weights
+        self.n_samples = n_samples
+        self.starts = range(0, n_samples, self.size)
+        # A full batch is the same gradient in any order: keep the data as given.
+        self.shuffle = shuffle and self.size < n_samples
+        if self.shuffle:
+            # Batches are gathered into these, not into new arrays each step.
+            self._X_rows = np.empty((self.size, *X.shape[1:]), dtype=X.dtype)
+            self._y_rows = np.empty((self.size, *y.shape[1:]), dtype=y.dtype)
+
+    def new_order(self, rng) -> np.ndarray | None:
+        """Return this epoch's order of the samples (None: as given)."""
+        return rng.permutation(self.n_samples) if self.shuffle else None
+
+    def take(self, start: int, order: np.ndarray | None) -> tuple:
+        """Return the batch from ``start``: (X_batch, y_batch, weights or None)."""
+        stop = start + self.size
+        X, y, weights = self.X, self.y, self.weights
+        if self.size == self.n_samples:
+            return X, y, weights
+        if order is None:
+            w_batch = None if weights is None else weights[start:stop]
+            return X[start:stop], y[start:stop], w_batch
+        rows = order[start:stop]
+        # NOTE: take writes into out= unbuffered only when mode is
+        # not "raise"; the rows are a permutation, always in range.
+        X_batch = np.take(X, rows, 0, self._X_rows[: len(rows)], "clip")
+        y_batch = np.take(y, rows, 0, self._y_rows[: len(rows)], "clip")
+        return X_batch, y_batch, None if weights is None else weights.take(rows)
+
+    def targets(self, order: np.ndarray | None) -> np.ndarray:
+        """Return the targets in the epoch's order (for the training metrics)."""
+        return self.y if order is None else self.y.take(order, axis=0)
+
+
+class _Epoch:
+    """One epoch of training: its batches, then its record and its callbacks."""
+
+    def __init__(self, network, batches: _Batches, validation, metric_names, callbacks):
+        self.network, self.batches, self.validation = network, batches, validation
+        self.metric_names, self.callbacks = metric_names, callbacks
+        self.mean = network.loss.reduction == "mean"
+        # Outputs of every batch of an epoch, gathered only when metrics need them.
+        self.outputs = (
+            np.empty((batches.n_samples, network.n_outputs), dtype=network.dtype)
+            if metric_names
+            else None
+        )
+
+    def run(self, ctrl_c: CtrlC) -> None:
+        """Train one epoch, record it in the history and call the callbacks."""
+        network, callbacks = self.network, self.callbacks
+        epoch = network.epochs_trained
+        for callback in callbacks:
+            callback.on_epoch_begin(network, epoch)
+        learning_rate = network.optimizer.learning_rate
+        order = self.batches.new_order(network.rng)
+        loss = self._train_batches(epoch, order, ctrl_c)
+        record = {"epoch": epoch, "loss": loss, "learning_rate": learning_rate}
+        if self.metric_names:
+            y_epoch = self.batches.targets(order)
+            record.update(self._metrics(y_epoch, self.outputs))
+        if self.validation is not None:
+            record.update(self._validation_record())
+        network.history.records.append(record)
+        for callback in callbacks:
+            callback.on_epoch_end(network, epoch, record)
+
+    def _train_batches(self, epoch: int, order, ctrl_c: CtrlC) -> float:
+        """Take a step on every batch; return the epoch's loss (mean or sum)."""
+        network, callbacks, outputs = self.network, self.callbacks, self.outputs
+        total = total_weight = 0.0
+        for batch, start in enumerate(self.batches.starts):
+            X_batch, y_batch, w_batch = self.batches.take(start, order)
+            for callback in callbacks:
+                callback.on_batch_begin(network, batch)
+            try:
+                loss = network.forward_backward(X_batch, y_batch, w_batch)
+                network.apply_update()
+            except NonFiniteLossError as error:
+                where = f"epoch {epoch + 1}, batch {batch + 1}"
+                raise NonFiniteLossError(f"at {where}: {error}") from None
+            if not self.mean:
+                total += loss
+            else:
+                batch_weight = len(X_batch) if w_batch is None else w_batch.sum()
+                total += loss * batch_weight
+                total_weight += batch_weight
+            if outputs is not None:
+                outputs[start : start + self.batches.size] = network.layers[-1].outputs
+            for callback in callbacks:
+                callback.on_batch_end(network, batch, {"loss": loss})
+            if ctrl_c.pressed:
+                raise KeyboardInterrupt
+        return total / total_weight if self.mean else total
+
+    def _metrics(self, y: np.ndarray, outputs: np.ndarray) -> dict[str, float]:
+        return compute(self.metric_names, self.network.loss, y, outputs)
+
+    def _validation_record(self) -> dict[str, float]:
+        """Return ``val_loss`` and the ``val_`` metrics on the validation data."""
+        X_val, y_val, w_val = self.validation
+        val_loss, val_outputs = self.network.loss_and_outputs(X_val, y_val, w_val)
+        record = {"val_loss": val_loss}
+        for name, value in self._metrics(y_val, val_outputs).items():
+            record[f"val_{name}"] = value
+        return record
+
+
+def _train(epoch: _Epoch, epochs: int) -> History:
+    """Run up to ``epochs`` epochs with the callbacks; return the history."""
+    network, callbacks = epoch.network, epoch.callbacks
     history = network.history
     history.stop_reason, history.best_epoch = None, None
     network.stop_training = False
     for callback in callbacks:
         callback.on_train_begin(network)
+    interrupted = False
     # NaN and overflow are caught through the loss after every step, with a
     # message that says what to do, instead of as NumPy warnings along the way.
-    with (
-        np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
-        _CtrlC() as ctrl_c,
-    ):
+    with quiet_numerics(), CtrlC() as ctrl_c:
         try:
             for _ in range(epochs):
-                epoch = network.epochs_trained
-                for callback in callbacks:
-                    callback.on_epoch_begin(network, epoch)
-                learning_rate = network.optimizer.learning_rate
-                order = network.rng.permutation(n_samples) if shuffle else None
-                total = total_weight = 0.0
-                for batch, start in enumerate(batch_starts):
-                    stop = start + batch_size
-                    w_batch = None
-                    if batch_size == n_samples:
-                        X_batch, y_batch, w_batch = X, y, weights
-                    elif order is None:
-                        X_batch, y_batch = X[start:stop], y[start:stop]
-                        if weights is not None:
-                            w_batch = weights[start:stop]
-                    else:
-                        rows = order[start:stop]
-                        # NOTE: take writes into out= unbuffered only when mode is
-                        # not "raise"; the rows are a permutation, always in range.
-                        X_batch = np.take(X, rows, 0, X_rows[: len(rows)], "clip")
-                        y_batch = np.take(y, rows, 0, y_rows[: len(rows)], "clip")
-                        if weights is not None:
-                            w_batch = weights.take(rows)
-                    for callback in callbacks:
-                        callback.on_batch_begin(network, batch)
-                    try:
-                        loss = network.forward_backward(X_batch, y_batch, w_batch)
-                        network.apply_update()
-                    except NonFiniteLossError as error:
-                        where = f"epoch {epoch + 1}, batch {batch + 1}"
-                        raise NonFiniteLossError(f"at {where}: {error}") from None
-                    if not mean:
-                        total += loss
-                    else:
-                        batch_weight = (
-                            len(X_batch) if w_batch is None else w_batch.sum()
-                        )
-                        total += loss * batch_weight
-                        total_weight += batch_weight
-                    if epoch_outputs is not None:
-                        epoch_outputs[start:stop] = network.layers[-1].outputs
-                    for callback in callbacks:
-                        callback.on_batch_end(network, batch, {"loss": loss})
-                    if ctrl_c.pressed:
-                        raise KeyboardInterrupt
-                record = {
-                    "epoch": epoch,
-                    "loss": total / total_weight if mean else total,
-                    "learning_rate": learning_rate,
-                }
-                if metric_names:
-                    y_epoch = y if order is None else y.take(order, axis=0)
-                    record.update(
-                        metrics_module.evaluate(
-                            metric_names, loss_fn, y_epoch, epoch_outputs
-                        )
-                    )
-                if validation is not None:
-                    X_val, y_val, w_val = validation
-                    val_loss, val_outputs = network.loss_and_outputs(
-                        X_val, y_val, w_val
-                    )
-                    record["val_loss"] = val_loss
-                    for name, value in metrics_module.evaluate(
-                        metric_names, loss_fn, y_val, val_outputs
-                    ).items():
-                        record[f"val_{name}"] = value
-                history.records.append(record)
-                for callback in callbacks:
-                    callback.on_epoch_end(network, epoch, record)
+                epoch.run(ctrl_c)
                 if network.stop_training or ctrl_c.pressed:
                     break
         except KeyboardInterrupt:
-            history.stop_reason = "interrupted"
-    if ctrl_c.pressed:
-        history.stop_reason = "interrupted"
-    if history.stop_reason is None:
-        history.stop_reason = (
-            "stopped_by_callback" if network.stop_training else "completed"
-        )
+            interrupted = True
+    history.stop_reason = _stop_reason(
+        network, callbacks, interrupted or ctrl_c.pressed
+    )
     for callback in callbacks:
         callback.on_train_end(network, history)
     return history
+
+
+def _stop_reason(network, callbacks, interrupted: bool) -> str:
+    """Name why training ended: Ctrl-C, a callback's own reason, or none given."""
+    if interrupted:
+        return INTERRUPTED
+    for callback in callbacks:
+        if callback.stop_reason is not None:
+            return callback.stop_reason
+    return STOPPED_BY_CALLBACK if network.stop_training else COMPLETED
