@@ -14,6 +14,7 @@ from . import (
     optimizers,
     schedules,
 )
+from ._version import __version__ as __version__
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .callbacks import (
     Callback,
@@ -34,8 +35,6 @@ from .losses import (
 from .modelfile import ModelFileError, load
 from .network import Network
 from .optimizers import SGD, Adam
-
-__version__ = "0.1.0"
 
 __all__ = [
     "SGD",

@@ -289,7 +289,7 @@ class ReduceLROnPlateau(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the network to a file during training (see :mod:`glassnet.io`).
+    """Save the network to a file during training (see :mod:`glassnet.modelfile`).
 
     Parameters
     ----------

@@ -20,10 +20,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import __version__
 from .._validation import one_line
+from .._version import __version__
 from . import demo, evaluate, explain, info, predict, report, train, tutorial
-from ._args import CommandParser, UsageError
+from ._args import UsageError
 from ._inputs import CommandError
 
 #: The commands, in the order ``glassnet --help`` lists them.
@@ -43,9 +43,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"glassnet {__version__}"
     )
-    subparsers = parser.add_subparsers(
-        dest="command", metavar="COMMAND", parser_class=CommandParser
-    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for command in COMMANDS:
         command.add_parser(subparsers).set_defaults(run=command.run)

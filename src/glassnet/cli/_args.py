@@ -18,31 +18,6 @@ class UsageError(Exception):
     """A usage error found after parsing; the command line exits with status 2."""
 
 
-class CommandParser(argparse.ArgumentParser):
-    """The parser of one command, which may add its arguments when first used.
-
-    ``glassnet train`` reads its defaults from :mod:`glassnet.tabular`, which
-    imports pandas: adding its arguments only when ``train`` is parsed keeps
-    ``glassnet --help`` and the other commands fast, and working without the
-    tabular extra.
-
-    Parameters
-    ----------
-    add_arguments : callable or None, default=None
-        Called with the parser before it parses for the first time.
-    """
-
-    def __init__(self, *args, add_arguments: Callable | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._add_arguments = add_arguments
-
-    def parse_known_args(self, args=None, namespace=None):
-        if self._add_arguments is not None:
-            add_arguments, self._add_arguments = self._add_arguments, None
-            add_arguments(self)
-        return super().parse_known_args(args, namespace)
-
-
 def add_command(
     subparsers, name: str, summary: str, description: str, example: str, **kwargs
 ) -> argparse.ArgumentParser:

@@ -41,26 +41,21 @@ EXAMPLE = (
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Add ``train`` to the command line; its arguments come when it is used."""
-    return add_command(
+    """Add ``train`` to the command line, its arguments in the order of the help."""
+    from ..tabular import settings  # the defaults; this imports no pandas
+
+    parser = add_command(
         subparsers,
         "train",
         "train a network on a CSV or Parquet file and save it",
         DESCRIPTION,
         EXAMPLE,
-        add_arguments=_add_arguments,
     )
-
-
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the arguments, in the order of the help text."""
-    import_tabular()  # the settings live in glassnet.tabular, which needs pandas
-    from ..tabular import settings
-
     _add_data_arguments(parser, settings.TASKS)
     _add_network_arguments(parser, settings.DEFAULTS, settings.ACTIVATIONS)
     _add_training_arguments(parser, settings.DEFAULTS, settings.DTYPES)
     _add_extra_outputs(parser)
+    return parser
 
 
 def _add_data_arguments(parser: argparse.ArgumentParser, tasks) -> None:
@@ -232,7 +227,7 @@ def _train(tabular, frame, args: argparse.Namespace, say, recorder):
         epochs=args.epochs,
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
-        validation=args.validation,
+        validation_split=args.validation,
         patience=args.patience,
         seed=args.seed,
         dtype=args.dtype,

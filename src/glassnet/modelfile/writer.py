@@ -10,6 +10,7 @@ import numpy as np
 from numpy.lib import format as npy_format
 
 from .._files import atomic_file, check_writable
+from .._version import __version__
 from ..network import Network
 from .layout import (
     BIT_GENERATORS,
@@ -73,7 +74,7 @@ def _header(network: Network) -> dict:
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
-        "glassnet_version": _glassnet_version(),
+        "glassnet_version": __version__,
         "architecture": network.get_config(),
         "dtype": network.dtype.name,
         "seed": network.seed,
@@ -110,14 +111,6 @@ def _encode_header(header: dict) -> np.ndarray:
             " large data out of network.metadata"
         )
     return np.frombuffer(encoded, dtype=np.uint8)
-
-
-def _glassnet_version() -> str:
-    # NOTE: glassnet/__init__.py imports this package before it sets
-    # __version__, so the name can only be read when saving.
-    from .. import __version__
-
-    return __version__
 
 
 def _network_arrays(network: Network) -> list[tuple[str, np.ndarray]]:

@@ -16,47 +16,63 @@ and time columns are left out; text is treated as categories (no free text);
 a classifier always ends in a softmax over its classes, even for two.
 """
 
-try:
-    import pandas  # noqa: F401 - fail here, with how to install it
-except ImportError:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "glassnet.tabular needs pandas: pip install 'glassnet[tabular]'"
-    ) from None
+from __future__ import annotations
 
-from ..metrics import classification_metrics, regression_metrics
-from ._cells import FALSE_WORDS, TRUE_WORDS
-from .model import (
-    TabularModel,
-    evaluate,
-    predict,
-    prediction_columns,
-    preprocessor_of,
+from .settings import TrainSettings as TrainSettings
+
+#: The public names that need pandas, by module. They are imported on first
+#: use, so that ``glassnet.tabular.settings`` (the command line's defaults)
+#: loads without pandas, and a missing pandas is one clear error when a table
+#: is touched.
+_NEED_PANDAS = {
+    "_cells": ("FALSE_WORDS", "TRUE_WORDS"),
+    "metrics": ("classification_metrics", "regression_metrics"),
+    "model": (
+        "TabularModel",
+        "evaluate",
+        "predict",
+        "prediction_columns",
+        "preprocessor_of",
+    ),
+    "preprocessor": ("TabularPreprocessor",),
+    "summary": ("Summary", "format_metrics"),
+    "tables": ("read_table", "write_table"),
+    "target": ("MAX_AUTO_CLASSES", "infer_task"),
+    "trainer": ("train", "train_model"),
+}
+
+__all__ = sorted(
+    ["TrainSettings", *(n for names in _NEED_PANDAS.values() for n in names)]
 )
-from .preprocessor import TabularPreprocessor
-from .settings import TrainSettings
-from .summary import Summary, format_metrics
-from .tables import read_table, write_table
-from .target import MAX_AUTO_CLASSES, infer_task
-from .trainer import train, train_model
 
-__all__ = [
-    "FALSE_WORDS",
-    "MAX_AUTO_CLASSES",
-    "TRUE_WORDS",
-    "Summary",
-    "TabularModel",
-    "TabularPreprocessor",
-    "TrainSettings",
-    "classification_metrics",
-    "evaluate",
-    "format_metrics",
-    "infer_task",
-    "predict",
-    "prediction_columns",
-    "preprocessor_of",
-    "read_table",
-    "regression_metrics",
-    "train",
-    "train_model",
-    "write_table",
-]
+
+def __getattr__(name: str):
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        import pandas  # noqa: F401 - fail here, with how to install it
+    except ImportError:
+        raise ImportError(
+            "glassnet.tabular needs pandas: pip install 'glassnet[tabular]'"
+        ) from None
+    from .. import metrics
+    from . import _cells, model, preprocessor, summary, tables, target, trainer
+
+    modules = {
+        "_cells": _cells,
+        "metrics": metrics,
+        "model": model,
+        "preprocessor": preprocessor,
+        "summary": summary,
+        "tables": tables,
+        "target": target,
+        "trainer": trainer,
+    }
+    for module_name, names in _NEED_PANDAS.items():
+        for public in names:
+            globals()[public] = getattr(modules[module_name], public)
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

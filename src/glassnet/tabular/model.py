@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import io
+from .. import modelfile
 from ..metrics import classification_metrics, regression_metrics
 from ..network import Network
 from ._words import column_list
@@ -67,12 +67,12 @@ class TabularModel:
     @classmethod
     def load(cls, path) -> TabularModel:
         """Load a model file written by ``glassnet train`` or :meth:`save`."""
-        return cls.from_network(io.load(path))
+        return cls.from_network(modelfile.load(path))
 
     def save(self, path) -> None:
         """Save the network with its preprocessing (in its metadata) to ``path``."""
         self.network.metadata["preprocessing"] = self.preprocessor.to_dict()
-        io.save(self.network, path)
+        modelfile.save(self.network, path)
 
     @property
     def summary(self) -> Summary | None:

@@ -82,7 +82,7 @@ patience, seed, dtype
         Trained, with ``metadata["preprocessing"]`` (the
         :class:`TabularPreprocessor` as data) and ``metadata["training"]`` (the
         :class:`Summary`: settings, split sizes and validation metrics). Save
-        it with ``glassnet.io.save(net, path)``.
+        it with ``net.save(path)``.
 
     Raises
     ------
