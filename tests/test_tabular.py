@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from glassnet import io
+from glassnet import modelfile
 
 pd = pytest.importorskip("pandas")
 tabular = pytest.importorskip("glassnet.tabular")
@@ -435,8 +435,8 @@ def test_train_predict_evaluate_in_a_notebook(tmp_path):
     assert summary["validation_rows"] == 60
     assert summary["validation_metrics"]["r2"] > 0.95
     path = tmp_path / "model.npz"
-    io.save(net, path)
-    loaded = io.load(path)
+    modelfile.save(net, path)
+    loaded = modelfile.load(path)
     predicted = tabular.predict(loaded, frame.drop(columns="price"))
     assert predicted.columns.tolist() == ["size", "kind", "fresh", "predicted_price"]
     np.testing.assert_array_equal(
