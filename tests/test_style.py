@@ -10,7 +10,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "glassnet"
-ENGINE = ["activations", "layers", "losses", "optimizers", "network", "initializers"]
+ENGINE = [
+    "activations",
+    "initializers",
+    "layers",
+    "losses",
+    "network",
+    "optimizers",
+    "parameters",
+    "prediction",
+]
 # Which glassnet module or package may import which third-party package: each
 # comes with an optional extra of pyproject.toml and has one owner. Every other
 # module, the command line included, needs only NumPy and the standard library;
@@ -89,8 +98,10 @@ def code_lines(path):
 # The engine was planned at about 800 lines of code. It also carries sample
 # weights in every loss, a Dropout layer, the configs that model files need and
 # the optimizers' flat-buffer path that makes a training step as fast as a
-# hand-written loop: this ceiling stops growth, it is no target.
-ENGINE_BUDGET = 910
+# hand-written loop. Keeping every engine module under 400 lines split the
+# network into three files (network, parameters, prediction), whose imports and
+# headers cost about 20 lines. This ceiling stops growth; it is no target.
+ENGINE_BUDGET = 935
 
 
 def test_engine_stays_readable_in_one_sitting():

@@ -7,6 +7,8 @@ A layer holds ``params`` and ``grads``, two dicts with identical keys and shapes
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from . import activations, initializers
@@ -277,6 +279,37 @@ class Dropout(Layer):
 
 
 _LAYERS = {cls.__name__: cls for cls in (Dense, Dropout)}
+
+
+def check_stack(layers: list) -> list[Dense]:
+    """Return the ``Dense`` layers of a network's stack, or raise if it cannot work.
+
+    Raises
+    ------
+    ValueError
+        If ``layers`` is empty, holds a non-layer or no ``Dense`` layer, or the
+        widths of two successive ``Dense`` layers do not match.
+    """
+    if not layers:
+        raise ValueError(
+            "Network: layers must be a non-empty list such as [Dense(3, 1)]"
+        )
+    for index, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise ValueError(
+                f"Network: layers[{index}] must be a Layer such as Dense(3, 4),"
+                f" got {layer!r}"
+            )
+    dense = [layer for layer in layers if isinstance(layer, Dense)]
+    if not dense:
+        raise ValueError("Network: layers must contain at least one Dense layer")
+    for below, above in itertools.pairwise(dense):
+        if below.n_units != above.n_inputs:
+            raise ValueError(
+                f"Network: {above!r} expects {above.n_inputs} inputs but the layer"
+                f" below it, {below!r}, has {below.n_units} units"
+            )
+    return dense
 
 
 def from_config(class_name: str, config: dict) -> Layer:

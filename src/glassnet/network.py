@@ -1,20 +1,16 @@
 """``Network``: an ordered stack of layers with a loss and an optimizer.
 
-The network keeps every parameter in one flat buffer per network (and every
-gradient in another), with each layer's ``params``/``grads`` entries as views
-into them: backward passes write gradients in place and the optimizer updates
-them in place, so a training step allocates no parameter-sized arrays.
+Its parameters live in one flat buffer (see :mod:`glassnet.parameters`).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
 
 from . import layers as layers_module
-from . import losses, optimizers
+from . import losses, optimizers, parameters
 from ._lazy import Lazy
 from ._numerics import quiet_numerics
 from ._validation import (
@@ -25,12 +21,10 @@ from ._validation import (
 )
 from .history import History, LastStep, NonFiniteLossError, non_finite_loss_message
 from .layers import Dense, Layer
-
-#: Rows predicted at a time (see Network._predict_outputs).
-_PREDICT_ROWS = 2048
+from .prediction import Predictor
 
 
-class Network:
+class Network(Predictor):
     """A feed-forward neural network: ``layers`` applied in order.
 
     Parameters
@@ -91,25 +85,7 @@ class Network:
         seed: int | None = None,
     ) -> None:
         layers = list(layers) if not isinstance(layers, Layer) else [layers]
-        if not layers:
-            raise ValueError(
-                "Network: layers must be a non-empty list such as [Dense(3, 1)]"
-            )
-        for index, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise ValueError(
-                    f"Network: layers[{index}] must be a Layer such as Dense(3, 4),"
-                    f" got {layer!r}"
-                )
-        dense = [layer for layer in layers if isinstance(layer, Dense)]
-        if not dense:
-            raise ValueError("Network: layers must contain at least one Dense layer")
-        for below, above in itertools.pairwise(dense):
-            if below.n_units != above.n_inputs:
-                raise ValueError(
-                    f"Network: {above!r} expects {above.n_inputs} inputs but the layer"
-                    f" below it, {below!r}, has {below.n_units} units"
-                )
+        dense = layers_module.check_stack(layers)
         self.layers = layers
         self.n_inputs, self.n_outputs = dense[0].n_inputs, dense[-1].n_units
         self.loss, self.optimizer = losses.get(loss), optimizers.get(optimizer)
@@ -146,26 +122,9 @@ class Network:
         self._pack_parameters()
 
     def _pack_parameters(self) -> None:
-        """Move every parameter and gradient into one flat buffer each, as views."""
-        entries = [
-            (f"layers.{index}.{key}", layer, key)
-            for index, layer in enumerate(self.layers)
-            for key in layer.params
-        ]
-        total = sum(layer.params[key].size for _, layer, key in entries)
-        self._param_buffer = np.empty(total, dtype=self.dtype)
-        self._grad_buffer = np.zeros(total, dtype=self.dtype)
-        self._params: dict[str, np.ndarray] = {}
-        self._grads: dict[str, np.ndarray] = {}
-        offset = 0
-        for name, layer, key in entries:
-            value, size = layer.params[key], layer.params[key].size
-            param = self._param_buffer[offset : offset + size].reshape(value.shape)
-            param[...] = value
-            layer.params[key] = self._params[name] = param
-            grad = self._grad_buffer[offset : offset + size].reshape(value.shape)
-            layer.grads[key] = self._grads[name] = grad
-            offset += size
+        flat = parameters.pack(self.layers, self.dtype)
+        self._param_buffer, self._grad_buffer = flat.values, flat.gradients
+        self._params, self._grads = flat.named_values, flat.named_gradients
 
     # -- configuration --------------------------------------------------------
 
@@ -256,21 +215,7 @@ class Network:
         ValueError
             If a name is missing or unexpected, or a shape differs.
         """
-        missing = sorted(set(self._params) - set(state))
-        unexpected = sorted(set(state) - set(self._params))
-        if missing or unexpected:
-            raise ValueError(
-                f"state does not fit this network: missing {missing},"
-                f" unexpected {unexpected}"
-            )
-        for name, param in self._params.items():
-            value = np.asarray(state[name])
-            if value.shape != param.shape:
-                raise ValueError(
-                    f"state[{name!r}] has shape {value.shape},"
-                    f" the network's has {param.shape}"
-                )
-            param[...] = value
+        parameters.load_state(self._params, state)
 
     # -- computation ----------------------------------------------------------
 
@@ -325,20 +270,6 @@ class Network:
             grad = last.backward(self.loss.backward(), input_grad=has_below)
         for layer, input_grad in self._backward_plan:
             grad = layer.backward(grad, input_grad=input_grad)
-
-    def _infer(self, X: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
-        """Return the last layer's pre-activations (if Dense) and outputs for ``X``.
-
-        Keeps nothing in the layers: the last training step stays inspectable.
-        """
-        hidden = X
-        for layer in self.layers[:-1]:
-            hidden = layer.infer(hidden)
-        last = self.layers[-1]
-        if isinstance(last, Dense):
-            logits = last.linear(hidden)
-            return logits, last.activation.apply(logits)
-        return None, last.infer(hidden)
 
     def _loss(self, logits, outputs, y, sample_weight=None) -> float:
         """Return the loss: from the logits when it is fused with the activation."""
@@ -447,52 +378,6 @@ class Network:
     report = Lazy("report", "write", keyword="network")
     _repr_html_ = Lazy("report", "network_html")
     save = Lazy("modelfile", "save")
-
-    def predict(self, X) -> np.ndarray:
-        """Return predictions for ``X``.
-
-        For a classification loss, class labels: the argmax of the outputs for
-        categorical cross-entropy, shape (n_samples,); ``outputs >= 0.5`` as 0/1
-        for binary cross-entropy, shape (n_samples, n_outputs). Otherwise the
-        outputs themselves, shape (n_samples, n_outputs).
-        """
-        outputs = self._predict_outputs(X)
-        if isinstance(self.loss, losses.CategoricalCrossEntropy):
-            return outputs.argmax(axis=1)
-        if isinstance(self.loss, losses.BinaryCrossEntropy):
-            return (outputs >= 0.5).astype(np.intp)
-        return outputs
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Return class probabilities: the outputs of a sigmoid or softmax last layer.
-
-        Raises
-        ------
-        ValueError
-            If the network is not a classifier (its loss is not a cross-entropy
-            after a sigmoid or softmax).
-        """
-        if not self.outputs_probabilities:
-            raise ValueError(
-                "predict_proba needs a classifier: a sigmoid output with"
-                " loss='binary_crossentropy' or a softmax output with"
-                f" loss='categorical_crossentropy'; this network has {self.loss!r}"
-                f" after {self.layers[-1]!r}; use predict"
-            )
-        return self._predict_outputs(X)
-
-    def _predict_outputs(self, X) -> np.ndarray:
-        X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
-        if len(X) <= _PREDICT_ROWS:
-            return self._infer(X)[1]
-        # In blocks of rows: intermediates of a few MB stay in cache and are
-        # reused, where whole-set ones are hundreds of MB of fresh pages
-        # (to measure: benchmarks/bench_predict.py, before and after a change).
-        outputs = np.empty((len(X), self.n_outputs), dtype=self.dtype)
-        for start in range(0, len(X), _PREDICT_ROWS):
-            rows = slice(start, start + _PREDICT_ROWS)
-            outputs[rows] = self._infer(X[rows])[1]
-        return outputs
 
     def __repr__(self) -> str:
         return (
