@@ -415,3 +415,13 @@ def test_huge_finite_inputs_whose_row_sums_overflow_are_accepted():
     net = Network([Dense(100, 1)], dtype="float32", seed=0)
     with np.errstate(over="ignore"):  # the network's own products overflow, fine
         assert net.predict(X).shape == (3000, 1)
+
+
+def test_non_finite_loss_error_is_also_a_value_error():
+    """scikit-learn raises ValueError for non-finite training: catch either."""
+    X, y = _diverging_data(1.0)
+    net = Network([Dense(3, 8, "tanh"), Dense(8, 1)], optimizer=SGD(1e6), seed=0)
+    with pytest.raises(ValueError) as excinfo:
+        net.fit(X, y, epochs=200)
+    assert isinstance(excinfo.value, FloatingPointError)
+    assert isinstance(excinfo.value, NonFiniteLossError)

@@ -127,8 +127,13 @@ class History:
         return cls(records=records, stop_reason=stop_reason, best_epoch=best_epoch)
 
 
-class NonFiniteLossError(FloatingPointError):
-    """The loss became NaN or infinite; training stopped before its update."""
+class NonFiniteLossError(FloatingPointError, ValueError):
+    """The loss became NaN or infinite; training stopped before its update.
+
+    Both a ``FloatingPointError`` (what it is) and a ``ValueError`` (what
+    scikit-learn raises for training that produces non-finite values), so
+    either ``except`` catches it.
+    """
 
 
 def non_finite_loss_message(loss: float, parameters: np.ndarray) -> str:

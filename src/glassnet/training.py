@@ -131,8 +131,10 @@ def fit(
     ValueError
         If ``X`` or ``y`` is malformed or holds NaN or infinity, or an argument
         is out of range.
-    FloatingPointError
-        If the loss becomes NaN or infinite (the message says what to try).
+    NonFiniteLossError
+        A ``FloatingPointError`` and a ``ValueError``: the loss (of a batch,
+        of an epoch or on the validation data) became NaN or infinite; the
+        message says which and what to try.
 
     Notes
     -----
