@@ -167,8 +167,29 @@ def check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
             f"sample_weight must have one weight per sample ({n_samples}),"
             f" got {len(weights)}"
         )
-    if (weights < 0).any() or weights.sum() <= 0:
+    if (weights < 0).any():
         raise ValueError("sample_weight must be >= 0 with a positive sum")
+    return check_weight_sum(weights, name="sample_weight")
+
+
+def check_weight_sum(weights: np.ndarray, *, name: str) -> np.ndarray:
+    """Return ``weights`` if their sum is positive and finite, else raise.
+
+    A sum that overflows is refused, not rescaled: a weighted mean depends only
+    on the weights' ratios, so the user can divide them, while glassnet
+    rescaling them would change what they mean to a sum-reduced loss and to
+    the estimators' L2 penalty (scikit-learn's alpha / sum of weights).
+    """
+    with np.errstate(over="ignore"):
+        total = weights.sum()
+    if not total > 0:
+        raise ValueError(f"{name} must be >= 0 with a positive sum")
+    if not np.isfinite(total):
+        raise ValueError(
+            f"{name} sums to {total}, an overflow of {weights.dtype}; divide the"
+            " weights by their largest value (a weighted mean depends only on"
+            " their ratios)"
+        )
     return weights
 
 

@@ -148,3 +148,30 @@ def non_finite_loss_message(loss: float, parameters: np.ndarray) -> str:
         f"loss became {loss}; training stopped and {weights}. Lower the learning rate"
         " or scale the inputs (for example standardise X)"
     )
+
+
+def check_epoch_loss(loss: float, epoch: int) -> None:
+    """Raise if an epoch's loss is not finite though each batch's was.
+
+    The epoch's loss is a weighted sum of finite batch losses: it overflows
+    only when the sample weights (or, for a sum-reduced loss, the losses) are
+    too large to add up.
+    """
+    if not np.isfinite(loss):
+        raise NonFiniteLossError(
+            f"loss of epoch {epoch + 1} became {loss}, though every batch's loss was"
+            " finite: their weighted sum overflowed; divide sample_weight by its"
+            " largest value, or scale the targets"
+        )
+
+
+def check_validation_loss(val_loss: float, epoch: int) -> None:
+    """Raise if the validation loss after an epoch is not finite."""
+    if not np.isfinite(val_loss):
+        raise NonFiniteLossError(
+            f"validation loss became {val_loss} at epoch {epoch + 1}, though the"
+            " training loss was finite; training stopped. Look for values in the"
+            " validation data far outside the training data's (in X_val and y_val,"
+            " or the rows that validation_split held out), or lower the learning"
+            " rate or scale the inputs"
+        )

@@ -27,6 +27,8 @@ from .history import (
     STOPPED_BY_CALLBACK,
     History,
     NonFiniteLossError,
+    check_epoch_loss,
+    check_validation_loss,
 )
 from .metrics import check_names, compute
 from .progress import ProgressBar
@@ -306,12 +308,13 @@ class _Epoch:
         learning_rate = network.optimizer.learning_rate
         order = self.batches.new_order(network.rng)
         loss = self._train_batches(epoch, order, ctrl_c)
+        check_epoch_loss(loss, epoch)
         record = {"epoch": epoch, "loss": loss, "learning_rate": learning_rate}
         if self.metric_names:
             y_epoch = self.batches.targets(order)
             record.update(self._metrics(y_epoch, self.outputs))
         if self.validation is not None:
-            record.update(self._validation_record())
+            record.update(self._validation_record(epoch))
         network.history.records.append(record)
         for callback in callbacks:
             callback.on_epoch_end(network, epoch, record)
@@ -347,10 +350,11 @@ class _Epoch:
     def _metrics(self, y: np.ndarray, outputs: np.ndarray) -> dict[str, float]:
         return compute(self.metric_names, self.network.loss, y, outputs)
 
-    def _validation_record(self) -> dict[str, float]:
+    def _validation_record(self, epoch: int) -> dict[str, float]:
         """Return ``val_loss`` and the ``val_`` metrics on the validation data."""
         X_val, y_val, w_val = self.validation
         val_loss, val_outputs = self.network.loss_and_outputs(X_val, y_val, w_val)
+        check_validation_loss(val_loss, epoch)
         record = {"val_loss": val_loss}
         for name, value in self._metrics(y_val, val_outputs).items():
             record[f"val_{name}"] = value
