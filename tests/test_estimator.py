@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("sklearn")
 
 from sklearn.base import clone
-from sklearn.datasets import load_digits, make_multilabel_classification
+from sklearn.datasets import load_digits, load_iris, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import (
     GridSearchCV,
@@ -29,6 +29,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
+import glassnet
 import glassnet.modelfile
 from glassnet import Dropout
 from glassnet.estimator import GlassnetClassifier, GlassnetRegressor
@@ -552,3 +553,74 @@ def test_estimator_accepts_scikit_learn_ranges():
     y = (X[:, 0] > 0).astype(int)
     for params in ({"validation_fraction": 0.0}, {"solver": "sgd", "momentum": 1.0}):
         estimator.GlassnetClassifier(max_iter=2, **params).fit(X, y)
+
+
+# -- divergence, as scikit-learn handles it --------------------------------------
+
+SKLEARN_NON_FINITE = (
+    "Solver produced non-finite parameter weights. The input data may contain large"
+    " values and need to be preprocessed."
+)
+
+
+def test_non_finite_training_raises_scikit_learns_value_error():
+    """scikit-learn's test_nonfinite_params, on glassnet's estimator."""
+    rng = np.random.RandomState(0)
+    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    y = rng.standard_normal(size=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nor a RuntimeWarning on the way
+        with pytest.raises(ValueError, match=SKLEARN_NON_FINITE) as excinfo:
+            GlassnetRegressor().fit(X, y)
+    assert isinstance(excinfo.value, glassnet.NonFiniteLossError)
+    assert "\n" not in str(excinfo.value)
+
+
+DIVERGING = {
+    "hidden_layer_sizes": 100,
+    "activation": "identity",
+    "solver": "sgd",
+    "learning_rate_init": 1,
+    "max_iter": 20,
+    "early_stopping": True,
+    "n_iter_no_change": 10,
+    "random_state": 0,
+}
+
+
+def test_diverging_fit_with_early_stopping_finishes_as_scikit_learns_does():
+    """scikit-learn's test_mlp_diverging_loss: finish, record NaN, keep the best."""
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPRegressor(learning_rate="constant", **DIVERGING).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(20\)"):
+            reg = GlassnetRegressor(**DIVERGING).fit(X, y)
+    for fitted in (mlp, reg):
+        assert fitted.n_iter_ == 20
+        assert len(fitted.validation_scores_) == len(fitted.loss_curve_) == 20
+        assert str(fitted.validation_scores_[-1]) == str(np.nan)
+        assert isinstance(fitted.validation_scores_[-1], float)
+        assert np.isnan(fitted.loss_curve_[-1])
+        finite = [s for s in fitted.validation_scores_ if np.isfinite(s)]
+        assert fitted.best_validation_score_ == max(finite)
+    # The kept weights are the best epoch's, finite: predictions are too.
+    assert all(np.isfinite(w).all() for w in reg.coefs_ + reg.intercepts_)
+    assert np.isfinite(reg.predict(X)).all()
+    assert reg.network_.history.stop_reason == "diverged"
+    assert reg.t_ == mlp.t_
+
+
+def test_diverging_classifier_with_early_stopping_keeps_the_best_weights():
+    X, y = digits(200)
+    params = dict(DIVERGING, learning_rate_init=1e20, max_iter=15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(ConvergenceWarning):
+            clf = GlassnetClassifier(**params).fit(X * 1e3, y)
+    assert clf.n_iter_ == 15 and len(clf.validation_scores_) == 15
+    assert np.isnan(clf.validation_scores_[-1])
+    assert np.isfinite(clf.predict_proba(X)).all()

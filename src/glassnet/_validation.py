@@ -193,6 +193,30 @@ def check_weight_sum(weights: np.ndarray, *, name: str) -> np.ndarray:
     return weights
 
 
+def check_validation_data(network, validation_data) -> tuple:
+    """Return ``fit``'s ``validation_data`` checked: (X_val, y_val, weights or None).
+
+    ``network`` gives the dtype, the shapes and the loss that checks targets.
+    """
+    if not (
+        isinstance(validation_data, tuple | list) and len(validation_data) in (2, 3)
+    ):
+        raise ValueError(
+            "validation_data must be a tuple (X_val, y_val) or (X_val, y_val,"
+            f" sample_weight_val), got {type(validation_data).__name__}"
+        )
+    dtype = network.dtype
+    X_val = check_array(
+        validation_data[0], name="X_val", dtype=dtype, n_columns=network.n_inputs
+    )
+    y_val = network.loss.check_targets(validation_data[1], network.n_outputs, dtype)
+    check_same_length(X_val, y_val, names=("X_val", "y_val"))
+    w_val = None
+    if len(validation_data) == 3 and validation_data[2] is not None:
+        w_val = check_sample_weight(validation_data[2], len(X_val), dtype)
+    return X_val, y_val, w_val
+
+
 def one_line(error: BaseException) -> str:
     """Return an exception's message on one line, cut to 300 characters."""
     text = " ".join(str(error).split()) or type(error).__name__

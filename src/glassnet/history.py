@@ -14,6 +14,7 @@ import numpy as np
 
 #: The names of the reasons a ``fit`` ends (the values of ``History.stop_reason``).
 COMPLETED = "completed"
+DIVERGED = "diverged"
 EARLY_STOPPING = "early_stopping"
 INTERRUPTED = "interrupted"
 STOPPED_BY_CALLBACK = "stopped_by_callback"
@@ -21,6 +22,7 @@ STOPPED_BY_CALLBACK = "stopped_by_callback"
 #: Why a ``fit`` ended, by name, and the words the user reads.
 STOP_REASONS: dict[str, str] = {
     COMPLETED: "completed",
+    DIVERGED: "stopped: the loss became non-finite; kept the best epoch's weights",
     EARLY_STOPPING: "stopped early",
     INTERRUPTED: "interrupted",
     STOPPED_BY_CALLBACK: "stopped by a callback",
@@ -55,7 +57,9 @@ class History:
         One per epoch, in order; ``"epoch"`` counts from 0 over the network's life.
     stop_reason : str or None
         Why the last ``fit`` ended: ``"completed"``, ``"early_stopping"``,
-        ``"interrupted"`` (Ctrl-C) or ``"stopped_by_callback"``.
+        ``"diverged"`` (early stopping kept its best weights when the loss
+        became non-finite), ``"interrupted"`` (Ctrl-C) or
+        ``"stopped_by_callback"``.
     best_epoch : int or None
         The epoch whose weights early stopping kept, if it ran.
     """
@@ -170,8 +174,8 @@ def check_validation_loss(val_loss: float, epoch: int) -> None:
     if not np.isfinite(val_loss):
         raise NonFiniteLossError(
             f"validation loss became {val_loss} at epoch {epoch + 1}, though the"
-            " training loss was finite; training stopped. Look for values in the"
-            " validation data far outside the training data's (in X_val and y_val,"
-            " or the rows that validation_split held out), or lower the learning"
-            " rate or scale the inputs"
+            " training loss was finite; training stopped. Lower the learning rate"
+            " or scale the inputs, or look for values in the validation data far"
+            " outside the training data's (in X_val and y_val, or in the rows that"
+            " validation_split held out)"
         )

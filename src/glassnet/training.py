@@ -14,13 +14,8 @@ import numpy as np
 from ._class_weights import class_indices, merged_weights
 from ._interrupt import CtrlC
 from ._numerics import quiet_numerics
-from ._validation import (
-    check_array,
-    check_positive_int,
-    check_same_length,
-    check_sample_weight,
-)
-from .callbacks import check_callbacks
+from ._validation import check_positive_int, check_validation_data
+from .callbacks import check_callbacks, recovered
 from .history import (
     COMPLETED,
     INTERRUPTED,
@@ -166,27 +161,6 @@ def _split_validation(rng, n_samples: int, fraction: float, classes):
     return train_rows, val_rows
 
 
-def _checked_validation_data(network, validation_data) -> tuple:
-    """Return ``validation_data`` as checked (X_val, y_val, weights or None)."""
-    if not (
-        isinstance(validation_data, tuple | list) and len(validation_data) in (2, 3)
-    ):
-        raise ValueError(
-            "validation_data must be a tuple (X_val, y_val) or (X_val, y_val,"
-            f" sample_weight_val), got {type(validation_data).__name__}"
-        )
-    dtype = network.dtype
-    X_val = check_array(
-        validation_data[0], name="X_val", dtype=dtype, n_columns=network.n_inputs
-    )
-    y_val = network.loss.check_targets(validation_data[1], network.n_outputs, dtype)
-    check_same_length(X_val, y_val, names=("X_val", "y_val"))
-    w_val = None
-    if len(validation_data) == 3 and validation_data[2] is not None:
-        w_val = check_sample_weight(validation_data[2], len(X_val), dtype)
-    return X_val, y_val, w_val
-
-
 def _weigh_and_split(
     network, X, y, sample_weight, class_weight, validation_data, validation_split
 ):
@@ -203,7 +177,7 @@ def _weigh_and_split(
     if validation_data is not None and validation_split:
         raise ValueError("pass validation_data or validation_split, not both")
     if validation_data is not None:
-        return X, y, weights, _checked_validation_data(network, validation_data)
+        return X, y, weights, check_validation_data(network, validation_data)
     if not validation_split:
         return X, y, weights, None
     if not (isinstance(validation_split, float) and 0.0 < validation_split < 1.0):
@@ -380,6 +354,9 @@ def _train(epoch: _Epoch, epochs: int) -> History:
                     break
         except KeyboardInterrupt:
             interrupted = True
+        except NonFiniteLossError as error:
+            if not recovered(callbacks, network, error):
+                raise
     history.stop_reason = _stop_reason(
         network, callbacks, interrupted or ctrl_c.pressed
     )

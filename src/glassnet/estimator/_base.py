@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import pairwise
 
@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..history import NonFiniteLossError
 from ..layers import Dense, Dropout
 from ..network import Network
 from ..optimizers import SGD, Adam
@@ -49,6 +50,15 @@ class _Task:
     n_outputs: int
     loss_scale: float = 1.0
     gradient_scale: float = 1.0
+
+
+def _non_finite(error: NonFiniteLossError | None = None) -> NonFiniteLossError:
+    """Return the error for training that diverged, in scikit-learn's words."""
+    detail = "" if error is None else f" (glassnet: {error})"
+    return NonFiniteLossError(
+        "Solver produced non-finite parameter weights. The input data may contain"
+        f" large values and need to be preprocessed.{detail}"
+    )
 
 
 def _seed(random_state) -> int | None:
@@ -207,20 +217,25 @@ class _GlassnetMLP(BaseEstimator):
                 X, targets, y, sample_weight, task
             )
         rules = self._rules
-        rules.start(self._run(len(X), sample_weight, task, validation))
+        run = self._run(len(X), sample_weight, task, validation)
+        rules.start(replace(run, max_iter=1 if incremental else self.max_iter))
         try:
             history = self.network_.fit(
                 X,
                 targets,
-                epochs=1 if incremental else self.max_iter,
+                epochs=rules.run.max_iter,
                 batch_size=rules.run.batch_size,
                 shuffle=self.shuffle,
                 sample_weight=sample_weight,
                 callbacks=[rules],
             )
+        except NonFiniteLossError as error:
+            raise _non_finite(error) from None
         finally:
             rules.finish()
             self._copy_fitted_attributes()
+        if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
+            raise _non_finite()  # the last update overflowed, with a finite loss
         if history.stop_reason == "interrupted":
             warnings.warn("Training interrupted by user.", stacklevel=3)
         elif not incremental and not rules.converged:
