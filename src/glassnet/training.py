@@ -129,15 +129,13 @@ def fit(
         If ``X`` or ``y`` is malformed or holds NaN or infinity, or an argument
         is out of range.
     NonFiniteLossError
-        A ``FloatingPointError`` and a ``ValueError``: the loss (of a batch,
-        of an epoch or on the validation data) became NaN or infinite; the
-        message says which and what to try.
+        (A ValueError too.) A loss became NaN or infinite; it says what to try.
 
     Notes
     -----
     Ctrl-C ends training cleanly after the current batch: ``fit`` returns
     with ``history.stop_reason == "interrupted"`` (a second Ctrl-C interrupts
-    at once). Early stopping still restores its best weights.
+    at once). Early stopping still restores its best weights (also on NaN).
     """
     X, y, _ = network.check_data(X, y)
     epochs = check_positive_int(epochs, name="epochs")
