@@ -19,6 +19,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._numerics import NonFiniteOutputError
 from ..history import NonFiniteLossError
 from ..layers import Dense, Dropout
 from ..network import Network
@@ -315,8 +316,9 @@ class _GlassnetMLP(BaseEstimator):
 
     def _validation_score(self, X, y, sample_weight) -> float:
         """Return the validation score (accuracy or R^2) of the network now."""
-        outputs = self._outputs_unchecked(X)
-        if not np.isfinite(outputs).all():
+        try:
+            outputs = self._outputs_unchecked(X)
+        except NonFiniteOutputError:  # as scikit-learn's score of NaN predictions
             return np.nan
         return self._score_function(
             y, self._outputs_to_predictions(outputs), sample_weight=sample_weight
