@@ -624,3 +624,94 @@ def test_diverging_classifier_with_early_stopping_keeps_the_best_weights():
     assert clf.n_iter_ == 15 and len(clf.validation_scores_) == 15
     assert np.isnan(clf.validation_scores_[-1])
     assert np.isfinite(clf.predict_proba(X)).all()
+
+
+# -- F16: bad arguments get one-line errors that name them -----------------------
+
+
+def _small_data():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    return X, np.array(["a", "b"] * 10)
+
+
+def _one_line_error(fit, *fragments):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nor a RuntimeWarning on the way
+        with pytest.raises(ValueError) as excinfo:
+            fit()
+    message = str(excinfo.value)
+    assert "\n" not in message, message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+
+
+@pytest.mark.parametrize("Estimator", [GlassnetClassifier, GlassnetRegressor])
+@pytest.mark.parametrize("random_state", [-1, "a", 1.5])
+def test_a_bad_random_state_is_named(Estimator, random_state):
+    X, y = _small_data()
+    if Estimator is GlassnetRegressor:
+        y = np.arange(20.0)
+    estimator = Estimator(max_iter=2, random_state=random_state)
+    _one_line_error(lambda: estimator.fit(X, y), "random_state")
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [["a", None], ["a", 1], ["a", np.nan]],
+    ids=["str_and_None", "str_and_int", "str_and_nan"],
+)
+def test_labels_of_mixed_types_are_named(labels):
+    X, _ = _small_data()
+    y = np.array(labels * 10, dtype=object)
+    clf = GlassnetClassifier(max_iter=2)
+    _one_line_error(lambda: clf.fit(X, y), "y", "mixed types")
+
+
+def test_a_class_weight_for_a_class_not_in_y_is_named():
+    X, y = _small_data()
+    clf = GlassnetClassifier(max_iter=2, class_weight={"maybe": 2, "a": 1})
+    _one_line_error(lambda: clf.fit(X, y), "class_weight", "'maybe'", "not in y")
+
+
+def test_early_stopping_without_a_validation_fraction_is_named():
+    X, y = _small_data()
+    clf = GlassnetClassifier(max_iter=2, early_stopping=True, validation_fraction=0)
+    _one_line_error(lambda: clf.fit(X, y), "validation_fraction", "early_stopping")
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf], ids=["nan", "inf"])
+def test_non_finite_X_gets_one_line_at_fit_and_predict(bad):
+    X, y = _small_data()
+    X_bad = X.copy()
+    X_bad[3, 1] = bad
+    clf = GlassnetClassifier(max_iter=2)
+    word = "NaN" if np.isnan(bad) else "infinity"
+    _one_line_error(lambda: clf.fit(X_bad, y), f"X contains {word}", "impute")
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(X, y)
+    _one_line_error(lambda: clf.predict(X_bad), f"X contains {word}", "impute")
+
+
+def test_sample_weights_whose_sum_overflows_are_named():
+    X, y = _small_data()
+    clf = GlassnetClassifier(max_iter=2)
+    _one_line_error(
+        lambda: clf.fit(X, y, sample_weight=[1e308] * 20), "sample_weight", "overflow"
+    )
+
+
+@quietly
+def test_renamed_columns_name_the_columns():
+    """Renamed, missing or reordered columns are refused, naming them.
+
+    The message stays scikit-learn's, over several lines: its estimator checks
+    (check_dataframe_column_names_consistency) assert that text, newlines and
+    all, so a one-line message would fail them.
+    """
+    pandas = pytest.importorskip("pandas")
+    X, y = _small_data()
+    frame = pandas.DataFrame(X, columns=["age", "income"])
+    clf = GlassnetClassifier(max_iter=2).fit(frame, y)
+    with pytest.raises(ValueError, match="unseen at fit time:\n- salary") as excinfo:
+        clf.predict(frame.rename(columns={"income": "salary"}))
+    assert "missing:\n- income" in str(excinfo.value)

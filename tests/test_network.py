@@ -317,3 +317,17 @@ def test_outputs_that_are_not_finite_are_refused_in_one_line(make, X, fragment, 
     message = str(excinfo.value)
     assert "\n" not in message
     assert "NaN or infinite" in message and fragment in message, message
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "a", True, [1, 2]])
+def test_a_bad_seed_is_named_in_one_line(seed):
+    """F16: seed=-1 said "expected non-negative integer"; 1.5 and "a" a TypeError."""
+    with pytest.raises(ValueError) as excinfo:
+        Network([Dense(2, 1)], seed=seed)
+    message = str(excinfo.value)
+    assert "\n" not in message and "seed" in message and repr(seed) in message
+
+
+@pytest.mark.parametrize("seed", [None, 0, 2**70, np.int64(7)])
+def test_good_seeds_are_accepted(seed):
+    assert Network([Dense(2, 1)], seed=seed).seed == seed

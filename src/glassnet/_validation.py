@@ -40,6 +40,17 @@ def check_positive_int(value, *, name: str) -> int:
     return int(value)
 
 
+def check_seed(seed, *, name: str = "seed"):
+    """Return ``seed`` if it is None or an integer >= 0 (bools excluded), else raise."""
+    if seed is None or (
+        isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0
+    ):
+        return seed
+    raise ValueError(
+        f"{name} must be None or an integer >= 0, got {seed!r}; pass, say, seed=0"
+    )
+
+
 def _first_non_number(array: np.ndarray):
     """Return the first value that float() rejects, for error messages."""
     for value in array.ravel():

@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 )
 
 from .._numerics import NonFiniteOutputError
+from .._validation import check_weight_sum
 from ..history import NonFiniteLossError
 from ..layers import Dense, Dropout
 from ..network import Network
@@ -60,6 +61,39 @@ def _non_finite(error: NonFiniteLossError | None = None) -> NonFiniteLossError:
         "Solver produced non-finite parameter weights. The input data may contain"
         f" large values and need to be preprocessed.{detail}"
     )
+
+
+#: scikit-learn's estimator checks assert this message verbatim, over several
+#: lines (check_dataframe_column_names_consistency): it is kept as it is.
+_FEATURE_NAMES = "The feature names should match those that were passed during fit."
+
+
+def _reworded(message: str, name: str) -> str:
+    """Return scikit-learn's message for bad data on one line (but one)."""
+    if message.startswith(_FEATURE_NAMES) or not message.strip():
+        return message
+    first = message.strip().splitlines()[0]
+    if "contains NaN" in first or "contains infinity" in first:
+        if first.startswith("Input y"):
+            return f"{first} Drop those rows, or fill in their targets"
+        # In place of several lines about estimators that accept NaN.
+        return (
+            f"{first} {name} does not accept missing or infinite values: impute"
+            " them (for example with sklearn.impute.SimpleImputer in a Pipeline)"
+            " or drop those rows"
+        )
+    return " ".join(message.split())
+
+
+def _validated(estimator, *args, **kwargs):
+    """Return scikit-learn's ``validate_data``, its errors reworded on one line."""
+    try:
+        return validate_data(estimator, *args, **kwargs)
+    except ValueError as error:
+        message = _reworded(str(error), type(estimator).__name__)
+        if message == str(error):
+            raise
+        raise ValueError(message) from None
 
 
 def _seed(random_state) -> int | None:
@@ -195,7 +229,7 @@ class _GlassnetMLP(BaseEstimator):
         first_pass = not hasattr(self, "network_") or not (
             self.warm_start or incremental
         )
-        X, y = validate_data(
+        X, y = _validated(
             self,
             X,
             y,
@@ -209,6 +243,7 @@ class _GlassnetMLP(BaseEstimator):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
+            check_weight_sum(sample_weight, name="sample_weight")
         sample_weight = self._add_class_weight(y, sample_weight, incremental)
         self._start_network(X.shape[1], X.dtype, task, first_pass, incremental)
 
@@ -335,7 +370,7 @@ class _GlassnetMLP(BaseEstimator):
 
     def _outputs(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
+        X = _validated(self, X, reset=False, dtype=(np.float64, np.float32))
         return self._outputs_unchecked(X)
 
     @property
