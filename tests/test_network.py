@@ -274,6 +274,16 @@ def _softmax_classifier():
     )
 
 
+def _diverged_classifier():
+    """The weights of the last good step of a diverging fit: finite, but huge."""
+    net = _softmax_classifier()
+    net.optimizer = SGD(learning_rate=1e305)
+    X, y = [[0.0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0]
+    with pytest.raises(glassnet.NonFiniteLossError):
+        net.fit(X, y, epochs=50)
+    return net
+
+
 def _weights_of_two(net):
     net.named_parameters()["layers.0.weights"][:] = 2.0
     return net
@@ -289,7 +299,7 @@ def _nan_weights(net):
     ("make", "X", "fragment"),
     [
         pytest.param(
-            _softmax_classifier, [[-1e308, 1e308]], "too large", id="overflowing_X"
+            _softmax_classifier, [[-1e308, 1e308]], "overflow", id="overflowing_X"
         ),
         pytest.param(
             lambda: _nan_weights(_softmax_classifier()),
@@ -300,8 +310,11 @@ def _nan_weights(net):
         pytest.param(
             lambda: _weights_of_two(Network([Dense(2, 1)], seed=0)),
             [[1e308, 1e308]] * 3000,  # in blocks of rows, too
-            "too large",
+            "overflow",
             id="regressor_overflow",
+        ),
+        pytest.param(
+            _diverged_classifier, [[0.0, 1.0]], "lower learning rate", id="diverged"
         ),
     ],
 )

@@ -40,8 +40,10 @@ def check_outputs(outputs: np.ndarray, parameters: np.ndarray, start: int = 0):
         )
     else:
         why = (
-            "X's values are too large for the weights; scale X as the training"
-            " data was (for example with the same standardisation)"
+            "X's values times the weights overflow; scale X as the training data"
+            " was (for example with the same standardisation), or, if the weights"
+            " are huge after a fit that diverged, train again with a lower"
+            " learning rate"
         )
     raise NonFiniteOutputError(
         f"the network's outputs are NaN or infinite, first for row {row} of X:"
