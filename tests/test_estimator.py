@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("sklearn")
 
 from sklearn.base import clone
-from sklearn.datasets import load_digits, make_multilabel_classification
+from sklearn.datasets import load_digits, load_iris, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import (
     GridSearchCV,
@@ -29,6 +29,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
+import glassnet
 import glassnet.modelfile
 from glassnet import Dropout
 from glassnet.estimator import GlassnetClassifier, GlassnetRegressor
@@ -552,3 +553,165 @@ def test_estimator_accepts_scikit_learn_ranges():
     y = (X[:, 0] > 0).astype(int)
     for params in ({"validation_fraction": 0.0}, {"solver": "sgd", "momentum": 1.0}):
         estimator.GlassnetClassifier(max_iter=2, **params).fit(X, y)
+
+
+# -- divergence, as scikit-learn handles it --------------------------------------
+
+SKLEARN_NON_FINITE = (
+    "Solver produced non-finite parameter weights. The input data may contain large"
+    " values and need to be preprocessed."
+)
+
+
+def test_non_finite_training_raises_scikit_learns_value_error():
+    """scikit-learn's test_nonfinite_params, on glassnet's estimator."""
+    rng = np.random.RandomState(0)
+    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    y = rng.standard_normal(size=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nor a RuntimeWarning on the way
+        with pytest.raises(ValueError, match=SKLEARN_NON_FINITE) as excinfo:
+            GlassnetRegressor().fit(X, y)
+    assert isinstance(excinfo.value, glassnet.NonFiniteLossError)
+    assert "\n" not in str(excinfo.value)
+
+
+DIVERGING = {
+    "hidden_layer_sizes": 100,
+    "activation": "identity",
+    "solver": "sgd",
+    "learning_rate_init": 1,
+    "max_iter": 20,
+    "early_stopping": True,
+    "n_iter_no_change": 10,
+    "random_state": 0,
+}
+
+
+def test_diverging_fit_with_early_stopping_finishes_as_scikit_learns_does():
+    """scikit-learn's test_mlp_diverging_loss: finish, record NaN, keep the best."""
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPRegressor(learning_rate="constant", **DIVERGING).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(20\)"):
+            reg = GlassnetRegressor(**DIVERGING).fit(X, y)
+    for fitted in (mlp, reg):
+        assert fitted.n_iter_ == 20
+        assert len(fitted.validation_scores_) == len(fitted.loss_curve_) == 20
+        assert str(fitted.validation_scores_[-1]) == str(np.nan)
+        assert isinstance(fitted.validation_scores_[-1], float)
+        assert np.isnan(fitted.loss_curve_[-1])
+        finite = [s for s in fitted.validation_scores_ if np.isfinite(s)]
+        assert fitted.best_validation_score_ == max(finite)
+    # The kept weights are the best epoch's, finite: predictions are too.
+    assert all(np.isfinite(w).all() for w in reg.coefs_ + reg.intercepts_)
+    assert np.isfinite(reg.predict(X)).all()
+    assert reg.network_.history.stop_reason == "diverged"
+    assert reg.t_ == mlp.t_
+
+
+def test_diverging_classifier_with_early_stopping_keeps_the_best_weights():
+    X, y = digits(200)
+    params = dict(DIVERGING, learning_rate_init=1e20, max_iter=15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(ConvergenceWarning):
+            clf = GlassnetClassifier(**params).fit(X * 1e3, y)
+    assert clf.n_iter_ == 15 and len(clf.validation_scores_) == 15
+    assert np.isnan(clf.validation_scores_[-1])
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+# -- F16: bad arguments get one-line errors that name them -----------------------
+
+
+def _small_data():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    return X, np.array(["a", "b"] * 10)
+
+
+def _one_line_error(fit, *fragments):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nor a RuntimeWarning on the way
+        with pytest.raises(ValueError) as excinfo:
+            fit()
+    message = str(excinfo.value)
+    assert "\n" not in message, message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+
+
+@pytest.mark.parametrize("Estimator", [GlassnetClassifier, GlassnetRegressor])
+@pytest.mark.parametrize("random_state", [-1, "a", 1.5])
+def test_a_bad_random_state_is_named(Estimator, random_state):
+    X, y = _small_data()
+    if Estimator is GlassnetRegressor:
+        y = np.arange(20.0)
+    estimator = Estimator(max_iter=2, random_state=random_state)
+    _one_line_error(lambda: estimator.fit(X, y), "random_state")
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [["a", None], ["a", 1], ["a", np.nan]],
+    ids=["str_and_None", "str_and_int", "str_and_nan"],
+)
+def test_labels_of_mixed_types_are_named(labels):
+    X, _ = _small_data()
+    y = np.array(labels * 10, dtype=object)
+    clf = GlassnetClassifier(max_iter=2)
+    _one_line_error(lambda: clf.fit(X, y), "y", "mixed types")
+
+
+def test_a_class_weight_for_a_class_not_in_y_is_named():
+    X, y = _small_data()
+    clf = GlassnetClassifier(max_iter=2, class_weight={"maybe": 2, "a": 1})
+    _one_line_error(lambda: clf.fit(X, y), "class_weight", "'maybe'", "not in y")
+
+
+def test_early_stopping_without_a_validation_fraction_is_named():
+    X, y = _small_data()
+    clf = GlassnetClassifier(max_iter=2, early_stopping=True, validation_fraction=0)
+    _one_line_error(lambda: clf.fit(X, y), "validation_fraction", "early_stopping")
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf], ids=["nan", "inf"])
+def test_non_finite_X_gets_one_line_at_fit_and_predict(bad):
+    X, y = _small_data()
+    X_bad = X.copy()
+    X_bad[3, 1] = bad
+    clf = GlassnetClassifier(max_iter=2)
+    word = "NaN" if np.isnan(bad) else "infinity"
+    _one_line_error(lambda: clf.fit(X_bad, y), f"X contains {word}", "impute")
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(X, y)
+    _one_line_error(lambda: clf.predict(X_bad), f"X contains {word}", "impute")
+
+
+def test_sample_weights_whose_sum_overflows_are_named():
+    X, y = _small_data()
+    clf = GlassnetClassifier(max_iter=2)
+    _one_line_error(
+        lambda: clf.fit(X, y, sample_weight=[1e308] * 20), "sample_weight", "overflow"
+    )
+
+
+@quietly
+def test_renamed_columns_name_the_columns():
+    """Renamed, missing or reordered columns are refused, naming them.
+
+    The message stays scikit-learn's, over several lines: its estimator checks
+    (check_dataframe_column_names_consistency) assert that text, newlines and
+    all, so a one-line message would fail them.
+    """
+    pandas = pytest.importorskip("pandas")
+    X, y = _small_data()
+    frame = pandas.DataFrame(X, columns=["age", "income"])
+    clf = GlassnetClassifier(max_iter=2).fit(frame, y)
+    with pytest.raises(ValueError, match="unseen at fit time:\n- salary") as excinfo:
+        clf.predict(frame.rename(columns={"income": "salary"}))
+    assert "missing:\n- income" in str(excinfo.value)

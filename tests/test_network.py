@@ -1,5 +1,7 @@
 """The Network API: construction, names or objects, inspection, training loop."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -259,3 +261,86 @@ def test_a_pickled_network_keeps_its_parameters_in_one_buffer():
     copy.fit(X, y, epochs=2)
     net.fit(X, y, epochs=2)
     np.testing.assert_array_equal(copy.predict(X), net.predict(X))
+
+
+# -- F2: outputs that are not numbers are refused, not turned into labels ----------
+
+
+def _softmax_classifier():
+    return Network(
+        [Dense(2, 4, "relu"), Dense(4, 2, "softmax")],
+        loss="categorical_crossentropy",
+        seed=0,
+    )
+
+
+def _diverged_classifier():
+    """The weights of the last good step of a diverging fit: finite, but huge."""
+    net = _softmax_classifier()
+    net.optimizer = SGD(learning_rate=1e305)
+    X, y = [[0.0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0]
+    with pytest.raises(glassnet.NonFiniteLossError):
+        net.fit(X, y, epochs=50)
+    return net
+
+
+def _weights_of_two(net):
+    net.named_parameters()["layers.0.weights"][:] = 2.0
+    return net
+
+
+def _nan_weights(net):
+    for value in net.named_parameters().values():
+        value.fill(np.nan)
+    return net
+
+
+@pytest.mark.parametrize(
+    ("make", "X", "fragment"),
+    [
+        pytest.param(
+            _softmax_classifier, [[-1e308, 1e308]], "overflow", id="overflowing_X"
+        ),
+        pytest.param(
+            lambda: _nan_weights(_softmax_classifier()),
+            [[0.5, 0.5]],
+            "weights are not finite",
+            id="nan_weights",
+        ),
+        pytest.param(
+            lambda: _weights_of_two(Network([Dense(2, 1)], seed=0)),
+            [[1e308, 1e308]] * 3000,  # in blocks of rows, too
+            "overflow",
+            id="regressor_overflow",
+        ),
+        pytest.param(
+            _diverged_classifier, [[0.0, 1.0]], "lower learning rate", id="diverged"
+        ),
+    ],
+)
+@pytest.mark.parametrize("method", ["predict", "predict_proba"])
+def test_outputs_that_are_not_finite_are_refused_in_one_line(make, X, fragment, method):
+    net = make()
+    if method == "predict_proba" and not net.outputs_probabilities:
+        pytest.skip("a regressor has no predict_proba")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError) as excinfo:
+            getattr(net, method)(X)
+    message = str(excinfo.value)
+    assert "\n" not in message
+    assert "NaN or infinite" in message and fragment in message, message
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "a", True, [1, 2]])
+def test_a_bad_seed_is_named_in_one_line(seed):
+    """F16: seed=-1 said "expected non-negative integer"; 1.5 and "a" a TypeError."""
+    with pytest.raises(ValueError) as excinfo:
+        Network([Dense(2, 1)], seed=seed)
+    message = str(excinfo.value)
+    assert "\n" not in message and "seed" in message and repr(seed) in message
+
+
+@pytest.mark.parametrize("seed", [None, 0, 2**70, np.int64(7)])
+def test_good_seeds_are_accepted(seed):
+    assert Network([Dense(2, 1)], seed=seed).seed == seed

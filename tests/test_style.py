@@ -101,7 +101,8 @@ def code_lines(path):
 # hand-written loop. Keeping every engine module under 400 lines split the
 # network into three files (network, parameters, prediction), whose imports and
 # headers cost about 20 lines. This ceiling stops growth; it is no target.
-ENGINE_BUDGET = 935
+# +1: Network imports check_seed (F16: a bad seed is named in one line).
+ENGINE_BUDGET = 936
 
 
 def test_engine_stays_readable_in_one_sitting():

@@ -4,6 +4,7 @@ dropout, callbacks, progress and Ctrl-C."""
 import io
 import os
 import signal
+import warnings
 
 import numpy as np
 import pytest
@@ -18,9 +19,11 @@ from glassnet import (
     LambdaCallback,
     LearningRateScheduler,
     Network,
+    NonFiniteLossError,
     ReduceLROnPlateau,
     schedules,
 )
+from glassnet.history import describe_stop
 from glassnet.progress import ProgressBar
 
 
@@ -473,3 +476,65 @@ def test_progress_on_a_terminal_is_a_live_bar():
     assert "\r" in text
     assert text.count("\n") <= 2
     assert "5/5" in text
+
+
+# -- divergence with early stopping --------------------------------------------
+
+
+def diverging_after(n_good_epochs, learning_rate=1e20):
+    """A schedule whose learning rate makes training diverge after some epochs."""
+    return LearningRateScheduler(
+        lambda epoch: 0.01 if epoch < n_good_epochs else learning_rate
+    )
+
+
+def test_divergence_after_a_good_epoch_keeps_the_best_weights_and_says_so(capsys):
+    X, y = noisy_regression()
+    net = Network([Dense(5, 8, "relu"), Dense(8, 1)], optimizer=SGD(0.01), seed=0)
+    stopper = EarlyStopping(patience=50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = net.fit(
+            X,
+            y,
+            epochs=30,
+            validation_split=0.2,
+            callbacks=[diverging_after(3), stopper],
+            verbose=2,
+        )
+    assert history.stop_reason == "diverged"
+    words = describe_stop("diverged")
+    assert "non-finite" in words and "best epoch" in words
+    assert f"training {words}; best epoch" in capsys.readouterr().err
+    assert len(history) >= 3 and history.best_epoch == stopper.best_epoch
+    assert history.best_epoch is not None and history.best_epoch <= 2
+    assert "loss became" in stopper.divergence
+    for name, value in net.state_dict().items():
+        np.testing.assert_array_equal(value, stopper.best_state[name], err_msg=name)
+    assert np.isfinite(net.predict(X)).all()
+
+
+@pytest.mark.parametrize(
+    ("callbacks", "y_scale"),
+    [
+        pytest.param([], 1.0, id="no_early_stopping"),
+        # The first batch's loss overflows: there is no best epoch yet.
+        pytest.param([EarlyStopping(patience=50)], 1e200, id="no_good_epoch"),
+        pytest.param(
+            [EarlyStopping(patience=50, restore_best_weights=False)],
+            1.0,
+            id="no_weights_kept",
+        ),
+    ],
+)
+def test_divergence_without_weights_to_restore_still_raises(callbacks, y_scale):
+    X, y = noisy_regression()
+    net = Network([Dense(5, 8, "relu"), Dense(8, 1)], optimizer=SGD(0.01), seed=0)
+    with pytest.raises(NonFiniteLossError, match="loss became"):
+        net.fit(
+            X,
+            y * y_scale,
+            epochs=30,
+            validation_split=0.2,
+            callbacks=[diverging_after(3), *callbacks],
+        )

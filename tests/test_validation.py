@@ -18,6 +18,7 @@ from glassnet import (
     Network,
     NonFiniteLossError,
 )
+from glassnet.training import split_rows
 
 
 def assert_one_line(excinfo, *fragments):
@@ -413,5 +414,100 @@ def test_large_inputs_are_checked_for_every_value(bad):
 def test_huge_finite_inputs_whose_row_sums_overflow_are_accepted():
     X = np.full((3000, 100), 3e38, dtype=np.float32)  # each row sums to infinity
     net = Network([Dense(100, 1)], dtype="float32", seed=0)
-    with np.errstate(over="ignore"):  # the network's own products overflow, fine
-        assert net.predict(X).shape == (3000, 1)
+    # Weights small enough for finite outputs (infinite ones are refused since F2).
+    net.named_parameters()["layers.0.weights"][:] = 1e-3
+    assert net.predict(X).shape == (3000, 1)
+
+
+def test_non_finite_loss_error_is_also_a_value_error():
+    """scikit-learn raises ValueError for non-finite training: catch either."""
+    X, y = _diverging_data(1.0)
+    net = Network([Dense(3, 8, "tanh"), Dense(8, 1)], optimizer=SGD(1e6), seed=0)
+    with pytest.raises(ValueError) as excinfo:
+        net.fit(X, y, epochs=200)
+    assert isinstance(excinfo.value, FloatingPointError)
+    assert isinstance(excinfo.value, NonFiniteLossError)
+
+
+# -- F12: every loss that training computes is checked --------------------------
+
+
+@pytest.mark.parametrize(
+    "bad_target", [1e300, np.finfo(np.float64).max], ids=["1e300", "max"]
+)
+def test_a_validation_loss_that_overflows_stops_training(bad_target):
+    """F12: a huge validation target made val_loss inf for every epoch, silently."""
+    X, y = _diverging_data(1.0)
+    X_val, y_val = X[:5].copy(), y[:5].copy()
+    y_val[0] = bad_target
+    net = regressor()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(NonFiniteLossError) as excinfo:
+            net.fit(X, y, epochs=5, validation_data=(X_val, y_val))
+    assert_one_line(excinfo, "validation loss became inf", "epoch 1")
+    assert len(net.history) == 0  # the epoch with the bad validation loss: no record
+
+
+def test_a_validation_loss_that_overflows_stops_a_split_too():
+    X, y = _diverging_data(1.0)
+    net = regressor()
+    # The rows that fit's validation_split will hold out (its first use of rng).
+    rng = np.random.default_rng()
+    rng.bit_generator.state = net.rng.bit_generator.state
+    _, val_rows = split_rows(len(X), 0.25, None, rng)
+    y[val_rows[0]] = 1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(NonFiniteLossError) as excinfo:
+            net.fit(X, y, epochs=3, validation_split=0.25)
+    assert_one_line(excinfo, "validation loss became inf at epoch 1")
+
+
+def test_an_epoch_loss_that_overflows_though_every_batch_is_finite_stops_training():
+    """F12: huge (but summable) weights make the epoch's weighted mean overflow."""
+    X, y = _diverging_data(1.0)
+    weights = np.full(len(X), 1e306)
+    net = regressor()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(NonFiniteLossError) as excinfo:
+            net.fit(X, y * 1e3, epochs=3, batch_size=1, sample_weight=weights)
+    assert_one_line(excinfo, "loss of epoch 1 became", "every batch", "sample_weight")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_sample_weights_whose_sum_overflows_are_refused(dtype):
+    """F12: fit(sample_weight=[1e308, 1e308, 1, 1]) recorded loss nan every epoch."""
+    X = np.array([[0.0, 1], [1, 0], [1, 1], [0, 0]])
+    big = float(np.finfo(dtype).max) / 1.5
+    net = Network(
+        [Dense(2, 4, "relu"), Dense(4, 2, "softmax")],
+        loss="categorical_crossentropy",
+        dtype=dtype,
+        seed=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError) as excinfo:
+            net.fit(X, [0, 1, 1, 0], epochs=3, sample_weight=[big, big, 1, 1])
+    assert not isinstance(excinfo.value, FloatingPointError)
+    assert_one_line(excinfo, "sample_weight", "overflow", "divide")
+
+
+def test_class_weights_of_zero_for_every_class_are_the_zero_weight_error():
+    """F12: class_weight={0: 0, 1: 0} raised the NaN error about the learning rate."""
+    X = np.array([[0.0, 1], [1, 0], [1, 1], [0, 0]])
+    net = Network(
+        [Dense(2, 4, "relu"), Dense(4, 2, "softmax")],
+        loss="categorical_crossentropy",
+        seed=0,
+    )
+    with pytest.raises(ValueError) as excinfo:
+        net.fit(X, [0, 1, 1, 0], class_weight={0: 0, 1: 0})
+    assert not isinstance(excinfo.value, FloatingPointError)
+    assert_one_line(excinfo, "must be >= 0 with a positive sum", "class_weight")
+    with pytest.raises(ValueError, match="must be >= 0 with a positive sum"):
+        net.fit(X, [0, 1, 1, 0], sample_weight=[1, 1, 1, 1], class_weight={0: 0, 1: 0})
+    with pytest.raises(ValueError, match="must be >= 0 with a positive sum"):
+        net.fit(X, [0, 1, 1, 0], sample_weight=[0, 0, 0, 0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_sample_weight
+from ._validation import check_sample_weight, check_weight_sum
 
 
 def class_indices(loss, y: np.ndarray) -> np.ndarray | None:
@@ -70,5 +70,8 @@ def merged_weights(
         weights = check_sample_weight(sample_weight, n_samples, dtype)
     if class_weight is not None:
         by_class = class_weights(class_weight, classes, dtype)
-        weights = by_class if weights is None else weights * by_class
+        with np.errstate(over="ignore"):  # an overflow is refused just below
+            weights = by_class if weights is None else weights * by_class
+        name = f"the sample weights from class_weight={class_weight!r}"
+        check_weight_sum(weights, name=name)
     return weights

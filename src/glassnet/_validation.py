@@ -40,6 +40,17 @@ def check_positive_int(value, *, name: str) -> int:
     return int(value)
 
 
+def check_seed(seed, *, name: str = "seed"):
+    """Return ``seed`` if it is None or an integer >= 0 (bools excluded), else raise."""
+    if seed is None or (
+        isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0
+    ):
+        return seed
+    raise ValueError(
+        f"{name} must be None or an integer >= 0, got {seed!r}; pass, say, seed=0"
+    )
+
+
 def _first_non_number(array: np.ndarray):
     """Return the first value that float() rejects, for error messages."""
     for value in array.ravel():
@@ -167,9 +178,54 @@ def check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
             f"sample_weight must have one weight per sample ({n_samples}),"
             f" got {len(weights)}"
         )
-    if (weights < 0).any() or weights.sum() <= 0:
+    if (weights < 0).any():
         raise ValueError("sample_weight must be >= 0 with a positive sum")
+    return check_weight_sum(weights, name="sample_weight")
+
+
+def check_weight_sum(weights: np.ndarray, *, name: str) -> np.ndarray:
+    """Return ``weights`` if their sum is positive and finite, else raise.
+
+    A sum that overflows is refused, not rescaled: a weighted mean depends only
+    on the weights' ratios, so the user can divide them, while glassnet
+    rescaling them would change what they mean to a sum-reduced loss and to
+    the estimators' L2 penalty (scikit-learn's alpha / sum of weights).
+    """
+    with np.errstate(over="ignore"):
+        total = weights.sum()
+    if not total > 0:
+        raise ValueError(f"{name} must be >= 0 with a positive sum")
+    if not np.isfinite(total):
+        raise ValueError(
+            f"{name} sums to {total}, an overflow of {weights.dtype}; divide the"
+            " weights by their largest value (a weighted mean depends only on"
+            " their ratios)"
+        )
     return weights
+
+
+def check_validation_data(network, validation_data) -> tuple:
+    """Return ``fit``'s ``validation_data`` checked: (X_val, y_val, weights or None).
+
+    ``network`` gives the dtype, the shapes and the loss that checks targets.
+    """
+    if not (
+        isinstance(validation_data, tuple | list) and len(validation_data) in (2, 3)
+    ):
+        raise ValueError(
+            "validation_data must be a tuple (X_val, y_val) or (X_val, y_val,"
+            f" sample_weight_val), got {type(validation_data).__name__}"
+        )
+    dtype = network.dtype
+    X_val = check_array(
+        validation_data[0], name="X_val", dtype=dtype, n_columns=network.n_inputs
+    )
+    y_val = network.loss.check_targets(validation_data[1], network.n_outputs, dtype)
+    check_same_length(X_val, y_val, names=("X_val", "y_val"))
+    w_val = None
+    if len(validation_data) == 3 and validation_data[2] is not None:
+        w_val = check_sample_weight(validation_data[2], len(X_val), dtype)
+    return X_val, y_val, w_val
 
 
 def one_line(error: BaseException) -> str:

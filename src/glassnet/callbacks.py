@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .history import EARLY_STOPPING
+from .history import DIVERGED, EARLY_STOPPING
 
 
 class Callback:
@@ -19,7 +19,11 @@ class Callback:
     ``on_batch_begin(network, batch)`` and ``on_batch_end(network, batch, logs)``,
     then ``on_epoch_end(network, epoch, logs)``, and finally
     ``on_train_end(network, history)``. ``epoch`` and ``batch`` count from 0;
-    ``logs`` is a dict such as ``{"loss": 0.25}``.
+    ``logs`` is a dict such as ``{"loss": 0.25}``. If the loss becomes NaN or
+    infinite, ``on_non_finite_loss(network, error)`` is called instead of the
+    remaining hooks of the epoch: a callback that returns True (it has good
+    weights to restore) ends the fit normally, with ``on_train_end``;
+    otherwise ``fit`` raises the error.
 
     Attributes
     ----------
@@ -42,6 +46,9 @@ class Callback:
     def on_batch_begin(self, network, batch: int) -> None: ...
 
     def on_batch_end(self, network, batch: int, logs: dict) -> None: ...
+
+    def on_non_finite_loss(self, network, error: FloatingPointError) -> bool:
+        return False
 
 
 class LambdaCallback(Callback):
@@ -78,6 +85,12 @@ class LambdaCallback(Callback):
         for name, function in hooks.items():
             if function is not None:
                 setattr(self, name, function)
+
+
+def recovered(callbacks: list[Callback], network, error: FloatingPointError) -> bool:
+    """Ask every callback about a non-finite loss; return whether one recovered."""
+    answers = [callback.on_non_finite_loss(network, error) for callback in callbacks]
+    return any(answers)
 
 
 def check_callbacks(callbacks: Iterable | None) -> list[Callback]:
@@ -145,7 +158,11 @@ class EarlyStopping(Callback):
     The best epoch and the reason are recorded in the history that ``fit``
     returns (``best_epoch``, ``stop_reason="early_stopping"``). With
     ``restore_best_weights`` the network ends with the weights of its best epoch,
-    however training ends (stopped early, completed or interrupted).
+    however training ends (stopped early, completed or interrupted). If the
+    loss becomes NaN or infinite after a best epoch, it ends the fit with those
+    weights and ``stop_reason="diverged"``, instead of ``fit`` raising
+    ``NonFiniteLossError``: recorded, not warned, as scikit-learn's early
+    stopping does (and the reason reaches every report and the command line).
 
     Parameters
     ----------
@@ -167,7 +184,10 @@ class EarlyStopping(Callback):
     stopped_epoch : int or None
         The epoch after which training stopped, if it did.
     stop_reason : str or None
-        ``"early_stopping"`` once it has stopped training, else None.
+        ``"early_stopping"`` once it has stopped training, ``"diverged"`` once
+        it has ended a diverging fit, else None.
+    divergence : str or None
+        The message of the ``NonFiniteLossError`` that ended the fit, if one did.
     """
 
     def __init__(
@@ -191,7 +211,7 @@ class EarlyStopping(Callback):
     def on_train_begin(self, network):
         self._monitor.reset()
         self.wait, self.best_epoch, self.stopped_epoch = 0, None, None
-        self.best_state, self.stop_reason = None, None
+        self.best_state, self.stop_reason, self.divergence = None, None, None
 
     def on_epoch_end(self, network, epoch, logs):
         if self._monitor.improved(_monitored(logs, self.monitor, "EarlyStopping")):
@@ -204,6 +224,13 @@ class EarlyStopping(Callback):
         if self.wait >= self.patience:
             self.stopped_epoch, self.stop_reason = epoch, EARLY_STOPPING
             network.stop_training = True
+
+    def on_non_finite_loss(self, network, error):
+        if self.best_state is None:  # no best epoch yet, or no weights kept
+            return False
+        self.stopped_epoch, self.stop_reason = network.epochs_trained, DIVERGED
+        self.divergence = str(error)
+        return True
 
     def on_train_end(self, network, history):
         history.best_epoch = self.best_epoch

@@ -14,6 +14,7 @@ import numpy as np
 
 #: The names of the reasons a ``fit`` ends (the values of ``History.stop_reason``).
 COMPLETED = "completed"
+DIVERGED = "diverged"
 EARLY_STOPPING = "early_stopping"
 INTERRUPTED = "interrupted"
 STOPPED_BY_CALLBACK = "stopped_by_callback"
@@ -21,6 +22,7 @@ STOPPED_BY_CALLBACK = "stopped_by_callback"
 #: Why a ``fit`` ended, by name, and the words the user reads.
 STOP_REASONS: dict[str, str] = {
     COMPLETED: "completed",
+    DIVERGED: "stopped: the loss became non-finite; kept the best epoch's weights",
     EARLY_STOPPING: "stopped early",
     INTERRUPTED: "interrupted",
     STOPPED_BY_CALLBACK: "stopped by a callback",
@@ -55,7 +57,9 @@ class History:
         One per epoch, in order; ``"epoch"`` counts from 0 over the network's life.
     stop_reason : str or None
         Why the last ``fit`` ended: ``"completed"``, ``"early_stopping"``,
-        ``"interrupted"`` (Ctrl-C) or ``"stopped_by_callback"``.
+        ``"diverged"`` (early stopping kept its best weights when the loss
+        became non-finite), ``"interrupted"`` (Ctrl-C) or
+        ``"stopped_by_callback"``.
     best_epoch : int or None
         The epoch whose weights early stopping kept, if it ran.
     """
@@ -127,8 +131,13 @@ class History:
         return cls(records=records, stop_reason=stop_reason, best_epoch=best_epoch)
 
 
-class NonFiniteLossError(FloatingPointError):
-    """The loss became NaN or infinite; training stopped before its update."""
+class NonFiniteLossError(FloatingPointError, ValueError):
+    """The loss became NaN or infinite; training stopped before its update.
+
+    Both a ``FloatingPointError`` (what it is) and a ``ValueError`` (what
+    scikit-learn raises for training that produces non-finite values), so
+    either ``except`` catches it.
+    """
 
 
 def non_finite_loss_message(loss: float, parameters: np.ndarray) -> str:
@@ -143,3 +152,30 @@ def non_finite_loss_message(loss: float, parameters: np.ndarray) -> str:
         f"loss became {loss}; training stopped and {weights}. Lower the learning rate"
         " or scale the inputs (for example standardise X)"
     )
+
+
+def check_epoch_loss(loss: float, epoch: int) -> None:
+    """Raise if an epoch's loss is not finite though each batch's was.
+
+    The epoch's loss is a weighted sum of finite batch losses: it overflows
+    only when the sample weights (or, for a sum-reduced loss, the losses) are
+    too large to add up.
+    """
+    if not np.isfinite(loss):
+        raise NonFiniteLossError(
+            f"loss of epoch {epoch + 1} became {loss}, though every batch's loss was"
+            " finite: their weighted sum overflowed; divide sample_weight by its"
+            " largest value, or scale the targets"
+        )
+
+
+def check_validation_loss(val_loss: float, epoch: int) -> None:
+    """Raise if the validation loss after an epoch is not finite."""
+    if not np.isfinite(val_loss):
+        raise NonFiniteLossError(
+            f"validation loss became {val_loss} at epoch {epoch + 1}, though the"
+            " training loss was finite; training stopped. Lower the learning rate"
+            " or scale the inputs, or look for values in the validation data far"
+            " outside the training data's (in X_val and y_val, or in the rows that"
+            " validation_split held out)"
+        )

@@ -18,6 +18,7 @@ from ._validation import (
     check_dtype,
     check_same_length,
     check_sample_weight,
+    check_seed,
 )
 from .history import History, LastStep, NonFiniteLossError, non_finite_loss_message
 from .layers import Dense, Layer
@@ -95,7 +96,7 @@ class Network(Predictor):
         for layer in layers:
             if any(value.dtype != self.dtype for value in layer.params.values()):
                 layer.set_dtype(self.dtype)
-        self.seed, self.rng = seed, np.random.default_rng(seed)
+        self.seed, self.rng = seed, np.random.default_rng(check_seed(seed))
         if seed is not None:
             for layer in layers:
                 layer.initialize(self.rng)

@@ -3,7 +3,9 @@
 :class:`Predictor` is the part of :class:`~glassnet.Network` that only reads
 the weights: it keeps nothing in the layers, so the last training step stays
 inspectable. It expects ``layers``, ``loss``, ``dtype``, ``n_inputs``,
-``n_outputs`` and ``outputs_probabilities`` on the object it is mixed into.
+``n_outputs``, ``outputs_probabilities`` and ``_param_buffer`` on the object
+it is mixed into. Outputs that are NaN or infinite raise a one-line
+``ValueError`` instead of becoming predictions.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import losses
+from ._numerics import check_outputs, quiet_numerics
 from ._validation import check_array
 from .layers import Dense
 
@@ -70,13 +73,16 @@ class Predictor:
 
     def _predict_outputs(self, X) -> np.ndarray:
         X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
-        if len(X) <= _PREDICT_ROWS:
-            return self._infer(X)[1]
-        # In blocks of rows: intermediates of a few MB stay in cache and are
-        # reused, where whole-set ones are hundreds of MB of fresh pages
-        # (to measure: benchmarks/bench_predict.py, before and after a change).
-        outputs = np.empty((len(X), self.n_outputs), dtype=self.dtype)
-        for start in range(0, len(X), _PREDICT_ROWS):
-            rows = slice(start, start + _PREDICT_ROWS)
-            outputs[rows] = self._infer(X[rows])[1]
+        weights = self._param_buffer
+        # NaN or infinite outputs are refused in one line, not warned about.
+        with quiet_numerics():
+            if len(X) <= _PREDICT_ROWS:
+                return check_outputs(self._infer(X)[1], weights)
+            # In blocks of rows: intermediates of a few MB stay in cache and are
+            # reused, where whole-set ones are hundreds of MB of fresh pages
+            # (to measure: benchmarks/bench_predict.py, before and after a change).
+            outputs = np.empty((len(X), self.n_outputs), dtype=self.dtype)
+            for start in range(0, len(X), _PREDICT_ROWS):
+                rows = slice(start, start + _PREDICT_ROWS)
+                outputs[rows] = check_outputs(self._infer(X[rows])[1], weights, start)
         return outputs

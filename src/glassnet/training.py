@@ -14,19 +14,16 @@ import numpy as np
 from ._class_weights import class_indices, merged_weights
 from ._interrupt import CtrlC
 from ._numerics import quiet_numerics
-from ._validation import (
-    check_array,
-    check_positive_int,
-    check_same_length,
-    check_sample_weight,
-)
-from .callbacks import check_callbacks
+from ._validation import check_positive_int, check_validation_data
+from .callbacks import check_callbacks, recovered
 from .history import (
     COMPLETED,
     INTERRUPTED,
     STOPPED_BY_CALLBACK,
     History,
     NonFiniteLossError,
+    check_epoch_loss,
+    check_validation_loss,
 )
 from .metrics import check_names, compute
 from .progress import ProgressBar
@@ -131,14 +128,14 @@ def fit(
     ValueError
         If ``X`` or ``y`` is malformed or holds NaN or infinity, or an argument
         is out of range.
-    FloatingPointError
-        If the loss becomes NaN or infinite (the message says what to try).
+    NonFiniteLossError
+        (A ValueError too.) A loss became NaN or infinite; it says what to try.
 
     Notes
     -----
     Ctrl-C ends training cleanly after the current batch: ``fit`` returns
     with ``history.stop_reason == "interrupted"`` (a second Ctrl-C interrupts
-    at once). Early stopping still restores its best weights.
+    at once). Early stopping still restores its best weights (also on NaN).
     """
     X, y, _ = network.check_data(X, y)
     epochs = check_positive_int(epochs, name="epochs")
@@ -162,27 +159,6 @@ def _split_validation(rng, n_samples: int, fraction: float, classes):
     return train_rows, val_rows
 
 
-def _checked_validation_data(network, validation_data) -> tuple:
-    """Return ``validation_data`` as checked (X_val, y_val, weights or None)."""
-    if not (
-        isinstance(validation_data, tuple | list) and len(validation_data) in (2, 3)
-    ):
-        raise ValueError(
-            "validation_data must be a tuple (X_val, y_val) or (X_val, y_val,"
-            f" sample_weight_val), got {type(validation_data).__name__}"
-        )
-    dtype = network.dtype
-    X_val = check_array(
-        validation_data[0], name="X_val", dtype=dtype, n_columns=network.n_inputs
-    )
-    y_val = network.loss.check_targets(validation_data[1], network.n_outputs, dtype)
-    check_same_length(X_val, y_val, names=("X_val", "y_val"))
-    w_val = None
-    if len(validation_data) == 3 and validation_data[2] is not None:
-        w_val = check_sample_weight(validation_data[2], len(X_val), dtype)
-    return X_val, y_val, w_val
-
-
 def _weigh_and_split(
     network, X, y, sample_weight, class_weight, validation_data, validation_split
 ):
@@ -199,7 +175,7 @@ def _weigh_and_split(
     if validation_data is not None and validation_split:
         raise ValueError("pass validation_data or validation_split, not both")
     if validation_data is not None:
-        return X, y, weights, _checked_validation_data(network, validation_data)
+        return X, y, weights, check_validation_data(network, validation_data)
     if not validation_split:
         return X, y, weights, None
     if not (isinstance(validation_split, float) and 0.0 < validation_split < 1.0):
@@ -304,12 +280,13 @@ class _Epoch:
         learning_rate = network.optimizer.learning_rate
         order = self.batches.new_order(network.rng)
         loss = self._train_batches(epoch, order, ctrl_c)
+        check_epoch_loss(loss, epoch)
         record = {"epoch": epoch, "loss": loss, "learning_rate": learning_rate}
         if self.metric_names:
             y_epoch = self.batches.targets(order)
             record.update(self._metrics(y_epoch, self.outputs))
         if self.validation is not None:
-            record.update(self._validation_record())
+            record.update(self._validation_record(epoch))
         network.history.records.append(record)
         for callback in callbacks:
             callback.on_epoch_end(network, epoch, record)
@@ -345,10 +322,11 @@ class _Epoch:
     def _metrics(self, y: np.ndarray, outputs: np.ndarray) -> dict[str, float]:
         return compute(self.metric_names, self.network.loss, y, outputs)
 
-    def _validation_record(self) -> dict[str, float]:
+    def _validation_record(self, epoch: int) -> dict[str, float]:
         """Return ``val_loss`` and the ``val_`` metrics on the validation data."""
         X_val, y_val, w_val = self.validation
         val_loss, val_outputs = self.network.loss_and_outputs(X_val, y_val, w_val)
+        check_validation_loss(val_loss, epoch)
         record = {"val_loss": val_loss}
         for name, value in self._metrics(y_val, val_outputs).items():
             record[f"val_{name}"] = value
@@ -374,6 +352,9 @@ def _train(epoch: _Epoch, epochs: int) -> History:
                     break
         except KeyboardInterrupt:
             interrupted = True
+        except NonFiniteLossError as error:
+            if not recovered(callbacks, network, error):
+                raise
     history.stop_reason = _stop_reason(
         network, callbacks, interrupted or ctrl_c.pressed
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import pairwise
 
@@ -19,6 +19,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._numerics import NonFiniteOutputError
+from .._validation import check_weight_sum
+from ..history import NonFiniteLossError
 from ..layers import Dense, Dropout
 from ..network import Network
 from ..optimizers import SGD, Adam
@@ -49,6 +52,48 @@ class _Task:
     n_outputs: int
     loss_scale: float = 1.0
     gradient_scale: float = 1.0
+
+
+def _non_finite(error: NonFiniteLossError | None = None) -> NonFiniteLossError:
+    """Return the error for training that diverged, in scikit-learn's words."""
+    detail = "" if error is None else f" (glassnet: {error})"
+    return NonFiniteLossError(
+        "Solver produced non-finite parameter weights. The input data may contain"
+        f" large values and need to be preprocessed.{detail}"
+    )
+
+
+#: scikit-learn's estimator checks assert this message verbatim, over several
+#: lines (check_dataframe_column_names_consistency): it is kept as it is.
+_FEATURE_NAMES = "The feature names should match those that were passed during fit."
+
+
+def _reworded(message: str, name: str) -> str:
+    """Return scikit-learn's message for bad data on one line (but one)."""
+    if message.startswith(_FEATURE_NAMES) or not message.strip():
+        return message
+    first = message.strip().splitlines()[0]
+    if "contains NaN" in first or "contains infinity" in first:
+        if first.startswith("Input y"):
+            return f"{first} Drop those rows, or fill in their targets"
+        # In place of several lines about estimators that accept NaN.
+        return (
+            f"{first} {name} does not accept missing or infinite values: impute"
+            " them (for example with sklearn.impute.SimpleImputer in a Pipeline)"
+            " or drop those rows"
+        )
+    return " ".join(message.split())
+
+
+def _validated(estimator, *args, **kwargs):
+    """Return scikit-learn's ``validate_data``, its errors reworded on one line."""
+    try:
+        return validate_data(estimator, *args, **kwargs)
+    except ValueError as error:
+        message = _reworded(str(error), type(estimator).__name__)
+        if message == str(error):
+            raise
+        raise ValueError(message) from None
 
 
 def _seed(random_state) -> int | None:
@@ -184,7 +229,7 @@ class _GlassnetMLP(BaseEstimator):
         first_pass = not hasattr(self, "network_") or not (
             self.warm_start or incremental
         )
-        X, y = validate_data(
+        X, y = _validated(
             self,
             X,
             y,
@@ -198,6 +243,7 @@ class _GlassnetMLP(BaseEstimator):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
+            check_weight_sum(sample_weight, name="sample_weight")
         sample_weight = self._add_class_weight(y, sample_weight, incremental)
         self._start_network(X.shape[1], X.dtype, task, first_pass, incremental)
 
@@ -207,20 +253,25 @@ class _GlassnetMLP(BaseEstimator):
                 X, targets, y, sample_weight, task
             )
         rules = self._rules
-        rules.start(self._run(len(X), sample_weight, task, validation))
+        run = self._run(len(X), sample_weight, task, validation)
+        rules.start(replace(run, max_iter=1 if incremental else self.max_iter))
         try:
             history = self.network_.fit(
                 X,
                 targets,
-                epochs=1 if incremental else self.max_iter,
+                epochs=rules.run.max_iter,
                 batch_size=rules.run.batch_size,
                 shuffle=self.shuffle,
                 sample_weight=sample_weight,
                 callbacks=[rules],
             )
+        except NonFiniteLossError as error:
+            raise _non_finite(error) from None
         finally:
             rules.finish()
             self._copy_fitted_attributes()
+        if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
+            raise _non_finite()  # the last update overflowed, with a finite loss
         if history.stop_reason == "interrupted":
             warnings.warn("Training interrupted by user.", stacklevel=3)
         elif not incremental and not rules.converged:
@@ -300,8 +351,9 @@ class _GlassnetMLP(BaseEstimator):
 
     def _validation_score(self, X, y, sample_weight) -> float:
         """Return the validation score (accuracy or R^2) of the network now."""
-        outputs = self._outputs_unchecked(X)
-        if not np.isfinite(outputs).all():
+        try:
+            outputs = self._outputs_unchecked(X)
+        except NonFiniteOutputError:  # as scikit-learn's score of NaN predictions
             return np.nan
         return self._score_function(
             y, self._outputs_to_predictions(outputs), sample_weight=sample_weight
@@ -318,7 +370,7 @@ class _GlassnetMLP(BaseEstimator):
 
     def _outputs(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
+        X = _validated(self, X, reset=False, dtype=(np.float64, np.float32))
         return self._outputs_unchecked(X)
 
     @property

@@ -88,6 +88,15 @@ def _sizes(name, value) -> str | None:
     return f"{name} must be positive integers such as (100,) or (64, 32), got {value!r}"
 
 
+def _random_state(name, value) -> str | None:
+    if value is None or isinstance(value, np.random.RandomState):
+        return None
+    integer = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if integer and value >= 0:
+        return None
+    return f"{name} must be None, an integer >= 0 or a numpy RandomState, got {value!r}"
+
+
 def _solver(name, value) -> str | None:
     if value == "lbfgs":  # scikit-learn's third solver: say so, not "one of"
         return "solver='lbfgs' is not supported; use 'adam' or 'sgd'"
@@ -116,6 +125,7 @@ PARAMS: dict[str, Check] = {
     "warm_start": _flag,
     "nesterovs_momentum": _flag,
     "early_stopping": _flag,
+    "random_state": _random_state,
 }
 
 
@@ -125,3 +135,20 @@ def check_params(estimator) -> None:
         reason = check(name, getattr(estimator, name))
         if reason is not None:
             raise ValueError(f"{type(estimator).__name__}: {reason}")
+    if estimator.early_stopping and estimator.validation_fraction == 0:
+        raise ValueError(
+            f"{type(estimator).__name__}: validation_fraction must be > 0 with"
+            " early_stopping=True (it is the share of the data held out to score"
+            " each epoch), got 0; use 0.1, say, or early_stopping=False"
+        )
+
+
+def check_class_weight_keys(class_weight: dict, classes: np.ndarray) -> None:
+    """Raise if ``class_weight`` names a class that is not one of ``classes``."""
+    known = set(classes.tolist())
+    for label in class_weight:
+        if label not in known:
+            raise ValueError(
+                f"class_weight has class {label!r}, which is not in y: its classes"
+                f" are {classes.tolist()}; use those labels as keys"
+            )

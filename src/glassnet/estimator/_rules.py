@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..callbacks import Callback
+from ..history import DIVERGED
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class _Run:
     ``loss_scale`` turns glassnet's loss into the one scikit-learn reports, and
     ``gradient_scale`` is the factor between their gradients (see ``_Task``).
     ``score`` returns the validation score of the network as it is now; it is
-    None without early stopping.
+    None without early stopping. ``max_iter`` is the call's number of epochs.
     """
 
     n_samples: int
@@ -30,6 +31,7 @@ class _Run:
     loss_scale: float
     gradient_scale: float
     score: Callable[[], float] | None = None
+    max_iter: int = 1
 
 
 class _ScikitLearnRules(Callback):
@@ -103,6 +105,7 @@ class _ScikitLearnRules(Callback):
         self.run = run
         self.n_iter = 0
         self.converged = False
+        self.stop_reason = None
 
     def finish(self) -> None:
         """Drop the call's settings and weights: they hold data, not for pickles."""
@@ -165,6 +168,29 @@ class _ScikitLearnRules(Callback):
             self.best_validation_score = score
             self.best_state = network.state_dict()
         return improved
+
+    def on_non_finite_loss(self, network, error):
+        """With early stopping, finish the call as scikit-learn does; else raise.
+
+        scikit-learn trains on with NaN weights: every epoch left records a NaN
+        loss and a NaN validation score (which restarts the count of epochs
+        without improvement, as ``NaN < best + tol`` is False) up to
+        ``max_iter``; then the best weights come back (``on_train_end``).
+        """
+        if not self.early_stopping:
+            return False
+        run = self.run
+        while self.n_iter < run.max_iter:
+            self.loss_curve.append(np.nan)
+            self.validation_scores.append(np.nan)
+            self.n_iter += 1
+            self.t += run.n_samples
+            if run.verbose:
+                print(f"Iteration {self.n_iter}, loss = {np.nan:.8f}")
+                print(f"Validation score: {np.nan:f}")
+        self.no_improvement_count = 0
+        self.stop_reason = DIVERGED
+        return True
 
     def on_train_end(self, network, history):
         if self.early_stopping:

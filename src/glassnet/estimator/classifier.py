@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
@@ -11,6 +13,35 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d
 
 from ._base import _GlassnetMLP, _Task
+from ._params import check_class_weight_keys
+
+
+def _label_kind(label) -> str:
+    if isinstance(label, str):
+        return "str"
+    if label is None:
+        return "None"
+    if isinstance(label, numbers.Number):
+        return "number" if label == label else "NaN"
+    return type(label).__name__
+
+
+def _check_label_types(y) -> None:
+    """Raise if ``y``'s labels mix kinds (text, numbers, None, NaN): no sort order.
+
+    Before scikit-learn's checks, whose messages (a TypeError from sorting, or
+    "Input contains NaN") do not say that the labels are the trouble.
+    """
+    y = np.asarray(y)
+    if y.dtype != object or all(isinstance(label, str) for label in y.flat):
+        return
+    kinds = sorted({_label_kind(label) for label in y.flat})
+    if len(kinds) > 1:
+        raise ValueError(
+            f"y has labels of mixed types ({', '.join(kinds)}); use labels of one"
+            " type, such as all strings (y.astype(str)), and drop or fill in the"
+            " rows whose label is missing (None or NaN)"
+        )
 
 
 class GlassnetClassifier(ClassifierMixin, _GlassnetMLP):
@@ -180,6 +211,7 @@ default="relu"
         -------
         self : GlassnetClassifier
         """
+        _check_label_types(y)
         return self._fit(X, y, sample_weight)
 
     def partial_fit(self, X, y, sample_weight=None, classes=None):
@@ -198,6 +230,7 @@ default="relu"
         -------
         self : GlassnetClassifier
         """
+        _check_label_types(y)
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def predict(self, X):
@@ -318,6 +351,7 @@ default="relu"
                     " pass sample_weight instead"
                 )
             if isinstance(self.class_weight, dict):
+                check_class_weight_keys(self.class_weight, self.classes_)
                 by_label = {
                     label: self.class_weight.get(label, 1.0) for label in np.unique(y)
                 }
