@@ -45,6 +45,19 @@ _DECOMPRESS_ERRORS = (
 )
 
 
+# What pyarrow and pandas raise for a damaged Parquet file (Arrow's own errors
+# aside), including its pandas metadata (JSON that names columns and types).
+_PARQUET_ERRORS = (
+    ValueError,
+    OSError,
+    TypeError,
+    NotImplementedError,
+    LookupError,
+    AttributeError,
+    OverflowError,
+)
+
+
 def read_table(path, *, na_values: Iterable[str] = ()) -> pd.DataFrame:
     """Read a CSV (or TSV, or Parquet) file into a DataFrame, with one-line errors.
 
@@ -156,11 +169,22 @@ class _Source:
 
     def __init__(self, path: str, file, regular: bool) -> None:
         self.path, self.file, self.regular = path, file, regular
+        self._data = None
+        self.head = self._read(_HEAD_BYTES)
+
+    def _read(self, size: int = -1) -> bytes:
         try:
-            self.head = file.read(_HEAD_BYTES)
-            self._data = None if regular else self.head + file.read()
+            return self.file.read(size)
+        except MemoryError:
+            raise ValueError(f"{self.path} is too large to read into memory") from None
         except OSError as error:
-            raise OSError(f"cannot read {path}: {error.strerror or error}") from None
+            raise OSError(f"cannot read {self.path}: {one_line(error)}") from None
+
+    def _whole(self) -> bytes:
+        """Return a pipe's bytes: the head, then the rest, read once when needed."""
+        if self._data is None:
+            self._data = self.head + self._read()
+        return self._data
 
     def is_parquet(self) -> bool:
         """Whether the file starts and ends with Parquet's magic bytes.
@@ -170,8 +194,9 @@ class _Source:
         """
         if self.head[:4] != _MAGIC:
             return False
-        if self._data is not None:
-            tail = self._data[-4:] if len(self._data) >= 12 else b""
+        if not self.regular:
+            data = self._whole()
+            tail = data[-4:] if len(data) >= 12 else b""
         else:
             size = os.fstat(self.file.fileno()).st_size
             self.file.seek(max(size - 4, 0))
@@ -180,8 +205,8 @@ class _Source:
 
     def stream(self):
         """Return a binary stream of the whole file, from its first byte."""
-        if self._data is not None:
-            return io.BytesIO(self._data)
+        if not self.regular:
+            return io.BytesIO(self._whole())
         self.file.seek(0)
         return self.file
 
@@ -236,18 +261,18 @@ def _read_csv(path: str, stream) -> pd.DataFrame:
 def _read_parquet(path: str, stream) -> pd.DataFrame:
     try:
         import pyarrow.parquet as parquet
-
-        # Whole numbers and booleans with gaps stay whole numbers and booleans
-        # (not floats and objects), so they are written back as they were read.
-        frame = parquet.read_table(stream).to_pandas(types_mapper=_nullable_types().get)
+        from pyarrow.lib import ArrowException
     except ImportError:
         raise ValueError(
             "reading Parquet needs pyarrow: pip install 'glassnet[tabular]'"
         ) from None
+    try:
+        # Whole numbers and booleans with gaps stay whole numbers and booleans
+        # (not floats and objects), so they are written back as they were read.
+        frame = parquet.read_table(stream).to_pandas(types_mapper=_nullable_types().get)
     except MemoryError:
         raise ValueError(f"{path} is too large to read into memory") from None
-    except (ValueError, OSError, TypeError, NotImplementedError, KeyError) as error:
-        # pyarrow's ArrowInvalid, ArrowIOError and ArrowNotImplementedError.
+    except (ArrowException, *_PARQUET_ERRORS) as error:
         raise ValueError(f"cannot read {path} as Parquet: {one_line(error)}") from None
     # A saved index (such as customer_id) is a column of the user's table.
     if not isinstance(frame.index, pd.RangeIndex):
