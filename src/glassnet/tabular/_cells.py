@@ -90,9 +90,15 @@ def mark_missing(frame: pd.DataFrame, na_values: frozenset[str]) -> pd.DataFrame
 def texts(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Return each cell as text (object array, "" where missing) and where missing."""
     missing = series.isna().to_numpy(dtype=bool)
-    result = np.full(len(series), "", dtype=object)
-    values = series.to_numpy(dtype=object)
-    result[~missing] = [as_text(value) for value in values[~missing]]
+    if pd.api.types.is_string_dtype(series.dtype) and not (
+        pd.api.types.is_object_dtype(series.dtype)
+    ):
+        # A CSV file's columns: text only, stripped in one vectorised step.
+        result = series.str.strip().to_numpy(dtype=object, na_value="")
+    else:
+        result = np.full(len(series), "", dtype=object)
+        values = series.to_numpy(dtype=object)
+        result[~missing] = [as_text(value) for value in values[~missing]]
     # A blank cell (only spaces) is a missing value, not a category "".
     return result, missing | (result == "")
 
@@ -104,19 +110,33 @@ def numbers(series: pd.Series) -> tuple[np.ndarray, int, str | None]:
     first such cell, for notes.
     """
     present = series.notna().to_numpy(dtype=bool)
-    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        values = pd.to_numeric(series, errors="coerce").to_numpy(
-            dtype=np.float64, na_value=np.nan
-        )
-    values = values.copy()
+    values = parse_numbers(series)
     bad = present & ~np.isfinite(values)
     values[~np.isfinite(values)] = np.nan
     first = None
     if bad.any():
         first = as_text(series.to_numpy(dtype=object)[np.flatnonzero(bad)[0]])
     return values, int(bad.sum()), first
+
+
+def parse_numbers(series: pd.Series) -> np.ndarray:
+    """Return a column as a new float64 array: NaN where missing or not a number.
+
+    Text is parsed once per distinct value (a CSV column repeats its values).
+    """
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan).copy()
+    try:
+        codes, uniques = pd.factorize(series)
+    except TypeError:  # unhashable cells (lists from Parquet)
+        codes, uniques = np.arange(len(series)), series
+    parsed = pd.to_numeric(
+        pd.Series(np.asarray(uniques, dtype=object), dtype=object), errors="coerce"
+    ).to_numpy(dtype=np.float64, na_value=np.nan)
+    values = np.full(len(series), np.nan)
+    known = codes >= 0
+    values[known] = parsed[codes[known]]
+    return values
 
 
 def yes_no(words: np.ndarray) -> np.ndarray:

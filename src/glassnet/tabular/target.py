@@ -14,7 +14,16 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ._cells import as_text, as_written, is_code, is_label, is_number, numbers, texts
+from ._cells import (
+    as_text,
+    as_written,
+    is_code,
+    is_label,
+    is_number,
+    numbers,
+    parse_numbers,
+    texts,
+)
 from ._words import column_list, plural, quoted_list
 from .encoders import check_saved
 from .settings import TASKS
@@ -262,9 +271,7 @@ def _classes(series: pd.Series) -> list:
             for value in values
         ]
     else:
-        classes = _spelled_classes(
-            [as_written(value) for value in series.to_numpy(dtype=object)]
-        )
+        classes = _spelled_classes(_spellings(series))
     if len(classes) < 2:
         raise ValueError(
             f"target {name!r} has only one class ({as_text(classes[0])!r});"
@@ -274,24 +281,33 @@ def _classes(series: pd.Series) -> list:
     return classes
 
 
-def _spelled_classes(spellings: list[str]) -> list[str]:
+def _spellings(series: pd.Series) -> Counter:
+    """Return how many rows spell each label, as written."""
+    try:
+        tallies = series.value_counts(sort=False)
+        pairs = zip(tallies.index, tallies.to_numpy(), strict=True)
+    except TypeError:  # unhashable cells
+        pairs = ((value, 1) for value in series.to_numpy(dtype=object))
+    counts: Counter = Counter()
+    for value, count in pairs:
+        counts[as_written(value)] += int(count)
+    return counts
+
+
+def _spelled_classes(spellings: Counter) -> list[str]:
     """Return one spelling per class (the most frequent), in the classes' order."""
-    numeric = _numeric_labels([text.strip() for text in set(spellings)])
-    counts = Counter((_label_key(text, numeric), text) for text in spellings)
+    numeric = _numeric_labels(spellings)
     chosen: dict = {}
-    for (key, text), _ in sorted(
-        counts.items(), key=lambda item: (-item[1], item[0][1])
-    ):
-        chosen.setdefault(key, text)
+    for text, _ in sorted(spellings.items(), key=lambda item: (-item[1], item[0])):
+        chosen.setdefault(_label_key(text, numeric), text)
     return [chosen[key] for key in sorted(chosen)]
 
 
 def _text_as_numbers(values: pd.Series) -> np.ndarray | None:
     """Return text that is all numbers (no codes) as float64, else None."""
-    words = texts(values)[0]
-    parsed = pd.to_numeric(pd.Series(words, dtype=object), errors="coerce")
-    parsed = parsed.to_numpy(dtype=np.float64)
-    if np.isnan(parsed).any() or any(is_code(word) for word in words):
+    words, blank = texts(values)
+    parsed = parse_numbers(values)[~blank]
+    if np.isnan(parsed).any() or any(is_code(word) for word in set(words[~blank])):
         return None
     return parsed
 
