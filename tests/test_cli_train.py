@@ -529,3 +529,38 @@ def test_breast_cancer_accuracy_is_within_one_point_of_mlp_classifier(tmp_path):
         f"breast cancer test accuracy: glassnet {ours:.4f}, MLPClassifier {theirs:.4f}"
     )
     assert ours >= theirs - 0.01
+
+
+# -- --na-values (issue 11, F3) -----------------------------------------------------
+
+
+def test_na_values_only_when_asked_and_predict_writes_them_back(tmp_path):
+    """``NA`` is a region (North America) unless --na-values says it is missing."""
+    frame = customers(200, seed=3)
+    frame["region"] = np.resize(["NA", "EU", "n/a", "AS"], len(frame))
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    args = ("train", "data.csv", "--target", "bought", "--epochs", "2")
+    plain = glassnet(*args, "-o", "plain.npz", cwd=tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert "'region' has" not in plain.stdout  # no missing values: NA is a value
+    marked = glassnet(*args, "-o", "m.npz", "--na-values", "NA,n/a", cwd=tmp_path)
+    assert marked.returncode == 0, marked.stderr
+    assert "column 'region' has " in marked.stdout  # ... N missing values
+    predict = glassnet(
+        "predict",
+        "m.npz",
+        "data.csv",
+        "-o",
+        "out.csv",
+        "--na-values",
+        "NA,n/a",
+        cwd=tmp_path,
+    )
+    assert predict.returncode == 0, predict.stderr
+    written = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert written["region"].tolist() == frame["region"].tolist()
+    evaluate = glassnet(
+        "evaluate", "m.npz", "data.csv", "--na-values", "NA,n/a", cwd=tmp_path
+    )
+    assert evaluate.returncode == 0, evaluate.stderr
+    assert "not seen in training" not in evaluate.stderr

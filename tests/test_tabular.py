@@ -346,7 +346,8 @@ def test_regression_metrics_equal_scikit_learn():
         (b"a,b\n1,2\n3,4,5,6\n", ValueError, "cannot read .* as CSV"),
         (bytes(range(256)) * 4, ValueError, "binary data"),
         ("caf\xe9,x\n1,2\n".encode("latin-1"), ValueError, "not UTF-8"),
-        (b"PAR1 not really parquet", ValueError, "as Parquet"),
+        # Damaged Parquet (binary, no footer); text that starts with PAR1 is CSV.
+        (b"PAR1\0\0 not really parquet", ValueError, "as Parquet"),
     ],
     ids=[
         "missing",

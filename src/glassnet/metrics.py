@@ -204,8 +204,11 @@ def regression_metrics(y_true, y_pred) -> dict:
     """Return ``{"mae", "rmse", "r2"}`` for values of shape (n_samples,)."""
     y_true = np.asarray(y_true, dtype=np.float64).reshape(-1)
     y_pred = np.asarray(y_pred, dtype=np.float64).reshape(-1)
-    return {
-        "mae": mean_absolute_error(y_true, y_pred),
-        "rmse": root_mean_squared_error(y_true, y_pred),
-        "r2": r2_score(y_true, y_pred),
-    }
+    # NOTE: huge values overflow to inf (and R^2 to NaN): that is the score,
+    # shown as such, not a warning.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return {
+            "mae": mean_absolute_error(y_true, y_pred),
+            "rmse": root_mean_squared_error(y_true, y_pred),
+            "r2": r2_score(y_true, y_pred),
+        }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._args import add_command
+from ._args import add_command, column_names
 from ._inputs import import_tabular, load_model, print_notes
 
 
@@ -25,6 +25,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "data", metavar="DATA", help="CSV or Parquet file including the target column"
     )
+    parser.add_argument(
+        "--na-values",
+        type=column_names,
+        default=[],
+        metavar="TEXTS",
+        help="comma-separated cell texts that also mean missing, such as NA,n/a"
+        " (default: only empty cells are missing)",
+    )
     return parser
 
 
@@ -32,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the model's scores on DATA; return the exit status."""
     tabular = import_tabular()
     net = load_model(args.model)
-    frame = tabular.read_table(args.data)
+    frame = tabular.read_table(args.data, na_values=args.na_values)
     notes: list[str] = []
     scores = tabular.evaluate(net, frame, notes)
     print_notes(notes)

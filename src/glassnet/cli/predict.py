@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from ._args import add_command, check_outputs
+from ._args import add_command, check_outputs, column_names
 from ._inputs import import_tabular, load_model, print_notes
 
 
@@ -39,6 +39,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         " suffix, beside it; .parquet writes Parquet; - writes CSV to stdout)."
         " Never the input file",
     )
+    parser.add_argument(
+        "--na-values",
+        type=column_names,
+        default=[],
+        metavar="TEXTS",
+        help="comma-separated cell texts that also mean missing, such as NA,n/a"
+        " (default: only empty cells; the output keeps them as written)",
+    )
     return parser
 
 
@@ -66,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     net = load_model(args.model)
     frame = tabular.read_table(args.data)
     notes: list[str] = []
-    result = tabular.predict(net, frame, notes)
+    result = tabular.predict(net, frame, notes, na_values=args.na_values)
     if to_stdout:
         _write_to_stdout(result)
     else:

@@ -85,6 +85,14 @@ def _add_data_arguments(parser: argparse.ArgumentParser, tasks) -> None:
         default="auto",
         help="what the target is (default: auto, inferred and reported)",
     )
+    parser.add_argument(
+        "--na-values",
+        type=column_names,
+        default=[],
+        metavar="TEXTS",
+        help="comma-separated cell texts that also mean missing, such as NA,n/a"
+        " (default: only empty cells are missing)",
+    )
 
 
 def _add_network_arguments(parser: argparse.ArgumentParser, defaults, activations):
@@ -193,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
         from ..plotting import require_matplotlib
 
         require_matplotlib()
-    frame = tabular.read_table(args.data)
+    frame = tabular.read_table(args.data, na_values=args.na_values)
     say(f"read {args.data}: {frame.shape[0]:,} rows, {frame.shape[1]} columns")
     net = _train(tabular, frame, args, say, recorder)
     net.metadata["training"]["data"] = os.path.basename(args.data)

@@ -10,6 +10,10 @@ Modules: ``tables`` (files), ``encoders`` (one class per column encoding),
 predict, evaluate), ``trainer`` (train), ``summary`` (the saved training
 summary), ``settings`` (:class:`TrainSettings`).
 
+A CSV file's cells are read as text, exactly as written (``predict`` writes
+them back unchanged; the model reads numbers out of them); only empty cells are
+missing unless ``na_values`` names more.
+
 Limits: the whole table is read into memory; dates in a CSV file are read as
 text, so they are categories (or left out as identifiers), and Parquet's date
 and time columns are left out; text is treated as categories (no free text);

@@ -6,6 +6,9 @@ value means the same in training and at prediction.
 
 from __future__ import annotations
 
+import math
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -13,13 +16,22 @@ import pandas as pd
 TRUE_WORDS = frozenset({"yes", "y", "true"})
 FALSE_WORDS = frozenset({"no", "n", "false"})
 
+# A number written with a leading zero ("00123", "007") is a code, not a quantity.
+_CODE = re.compile(r"\s*[+-]?0\d")
+
 
 def check_frame(frame) -> pd.DataFrame:
     """Return ``frame`` with text column names; refuse other types, no rows, twins."""
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(
-            f"expected a pandas DataFrame, got {type(frame).__name__}; read files"
-            " with glassnet.tabular.read_table"
+            f"frame must be a pandas DataFrame, got {type(frame).__name__}; read"
+            " files with glassnet.tabular.read_table"
+        )
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise ValueError(
+            "frame has columns of more than one level (a MultiIndex); give each"
+            " column one name, for example with frame.columns ="
+            " ['_'.join(map(str, name)) for name in frame.columns]"
         )
     if len(frame) == 0:
         raise ValueError("the table has no rows")
@@ -45,12 +57,48 @@ def as_text(value) -> str:
     return str(value).strip()
 
 
+def as_written(value) -> str:
+    """Return a cell as the user wrote it: :func:`as_text` without the stripping."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def is_code(text: str) -> bool:
+    """Whether a text is a number written with a leading zero, such as "00123"."""
+    return _CODE.match(text) is not None
+
+
+def mark_missing(frame: pd.DataFrame, na_values: frozenset[str]) -> pd.DataFrame:
+    """Return ``frame`` with the text cells in ``na_values`` (stripped) missing."""
+    if not na_values:
+        return frame
+    frame = frame.copy()
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(series.dtype):
+            continue
+        hit = np.array(
+            [isinstance(cell, str) and cell.strip() in na_values for cell in series],
+            dtype=bool,
+        )
+        if hit.any():
+            frame.isetitem(position, series.mask(hit))
+    return frame
+
+
 def texts(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Return each cell as text (object array, "" where missing) and where missing."""
     missing = series.isna().to_numpy(dtype=bool)
-    result = np.full(len(series), "", dtype=object)
-    values = series.to_numpy(dtype=object)
-    result[~missing] = [as_text(value) for value in values[~missing]]
+    if pd.api.types.is_string_dtype(series.dtype) and not (
+        pd.api.types.is_object_dtype(series.dtype)
+    ):
+        # A CSV file's columns: text only, stripped in one vectorised step.
+        result = series.str.strip().to_numpy(dtype=object, na_value="")
+    else:
+        result = np.full(len(series), "", dtype=object)
+        values = series.to_numpy(dtype=object)
+        result[~missing] = [as_text(value) for value in values[~missing]]
     # A blank cell (only spaces) is a missing value, not a category "".
     return result, missing | (result == "")
 
@@ -62,19 +110,33 @@ def numbers(series: pd.Series) -> tuple[np.ndarray, int, str | None]:
     first such cell, for notes.
     """
     present = series.notna().to_numpy(dtype=bool)
-    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        values = pd.to_numeric(series, errors="coerce").to_numpy(
-            dtype=np.float64, na_value=np.nan
-        )
-    values = values.copy()
+    values = parse_numbers(series)
     bad = present & ~np.isfinite(values)
     values[~np.isfinite(values)] = np.nan
     first = None
     if bad.any():
         first = as_text(series.to_numpy(dtype=object)[np.flatnonzero(bad)[0]])
     return values, int(bad.sum()), first
+
+
+def parse_numbers(series: pd.Series) -> np.ndarray:
+    """Return a column as a new float64 array: NaN where missing or not a number.
+
+    Text is parsed once per distinct value (a CSV column repeats its values).
+    """
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan).copy()
+    try:
+        codes, uniques = pd.factorize(series)
+    except TypeError:  # unhashable cells (lists from Parquet)
+        codes, uniques = np.arange(len(series)), series
+    parsed = pd.to_numeric(
+        pd.Series(np.asarray(uniques, dtype=object), dtype=object), errors="coerce"
+    ).to_numpy(dtype=np.float64, na_value=np.nan)
+    values = np.full(len(series), np.nan)
+    known = codes >= 0
+    values[known] = parsed[codes[known]]
+    return values
 
 
 def yes_no(words: np.ndarray) -> np.ndarray:
@@ -88,11 +150,12 @@ def yes_no(words: np.ndarray) -> np.ndarray:
 
 def is_number(value) -> bool:
     """Whether a saved value is a finite int or float (not a bool)."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and bool(np.isfinite(value))
-    )
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def is_label(value) -> bool:

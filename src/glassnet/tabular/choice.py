@@ -3,7 +3,8 @@
 In order: a column of another type (dates), or all missing, is left out;
 numbers are :class:`~glassnet.tabular.encoders.Numeric`; text that is one value
 is left out; yes/no words are ``Binary``; text that is at least 90% numbers is
-``Numeric``; text whose every value differs is left out as an identifier; other
+``Numeric``, unless a value is written with a leading zero (``00123``: codes,
+which are text); text whose every value differs is left out as an identifier; other
 text is ``Categorical``. A new encoding adds its rule here.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._cells import numbers, texts
+from ._cells import is_code, numbers, texts
 from ._words import plural
 from .encoders import Binary, Categorical, Encoder, LeftOut, Numeric
 
@@ -48,7 +49,9 @@ def _fit_text(series: pd.Series, max_categories: int, notes: list) -> Encoder:
     if Binary.suits(distinct):
         return Binary.fit(name, words, missing, notes)
     _, n_bad, first = numbers(series)
-    if Numeric.reads_as_numbers(n_bad, len(present)):
+    # Codes such as zip codes "00123" are categories (or identifiers), not numbers.
+    codes = any(is_code(text) for text in distinct)
+    if not codes and Numeric.reads_as_numbers(n_bad, len(present)):
         if n_bad:  # numbers stored as objects (say, from Parquet) have none
             notes.append(
                 f"column {name!r} holds numbers but {plural(n_bad, 'value')} that"

@@ -15,6 +15,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from ..modelfile import ModelFileError
 from ._cells import (
     FALSE_WORDS,
     TRUE_WORDS,
@@ -28,15 +29,20 @@ from ._words import plural, quoted_list
 
 _ID_NAMES = frozenset({"id", "index", "row", "rowid", "row_id", "row id"})
 
+#: An input more than this many standard deviations from the training mean is
+#: treated as missing: no training value can be (they are within sqrt(rows)),
+#: and the network's arithmetic, even in float32, would overflow.
+MAX_STANDARDISED = 1e15
+
 
 class LeftOut(Exception):
     """A column is left out of the inputs; the message says why, in words."""
 
 
 def check_saved(condition: bool, problem: str) -> None:
-    """Raise a one-line ValueError about saved preprocessing unless ``condition``."""
+    """Raise a one-line ModelFileError (a ValueError) unless ``condition``."""
     if not condition:
-        raise ValueError(f"invalid preprocessing in the model: {problem}")
+        raise ModelFileError(f"invalid preprocessing in the model: {problem}")
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -185,9 +191,14 @@ class Numeric(Encoder):
             raise LeftOut(
                 "every value is a different whole number, as in an identifier"
             )
-        mean, scale = float(present.mean()), float(present.std())
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, scale = float(present.mean()), float(present.std())
         if not (np.isfinite(mean) and np.isfinite(scale)):
-            raise ValueError(f"column {name!r} has values too large to standardise")
+            largest = present[np.argmax(np.abs(present))]
+            raise ValueError(
+                f"column {name!r} has values too large to standardise (such as"
+                f" {largest:g}); remove them, or leave the column out with --drop"
+            )
         encoder = cls(
             column=name,
             mean=mean,
@@ -205,8 +216,17 @@ class Numeric(Encoder):
                 f" {'is' if n_bad == 1 else 'are'} not a number (such as {first!r})"
                 " treated as missing"
             )
-        missing = np.isnan(values)
-        encoded = (values - self.mean) / self.scale
+        with np.errstate(over="ignore", invalid="ignore"):
+            encoded = (values - self.mean) / self.scale
+        too_large = ~np.isnan(values) & ~(np.abs(encoded) <= MAX_STANDARDISED)
+        if too_large.any():
+            notes.append(
+                f"column {self.column!r}: {plural(int(too_large.sum()), 'value')}"
+                f" too large for the model (such as {values[too_large][0]:g},"
+                f" against a training mean of {self.mean:.4g} and sd of"
+                f" {self.scale:.4g}) treated as missing"
+            )
+        missing = np.isnan(values) | too_large
         encoded[missing] = 0.0
         return encoded, missing
 
@@ -367,27 +387,6 @@ class Categorical(Encoder):
 ENCODINGS: dict[str, type[Encoder]] = {
     encoding.name: encoding for encoding in (Numeric, Binary, Categorical)
 }
-
-
-def encoder_from_dict(spec) -> Encoder:
-    """Return the encoder a saved column spec describes, checking every field.
-
-    Raises
-    ------
-    ValueError
-        If ``spec`` is not what ``Encoder.to_dict`` makes (one line, naming it).
-    """
-    check_saved(
-        isinstance(spec, dict) and isinstance(spec.get("column"), str),
-        "each column must be an object with a 'column' name",
-    )
-    name, kind = spec["column"], spec.get("encoding")
-    check_saved(kind in ENCODINGS, f"column {name!r} has unknown encoding {kind!r}")
-    check_saved(
-        isinstance(spec.get("indicator"), bool),
-        f"column {name!r} needs 'indicator' true or false",
-    )
-    return ENCODINGS[kind].from_dict(spec)
 
 
 def _is_identifier_name(name: str) -> bool:

@@ -7,15 +7,20 @@ not at every prediction. :func:`predict` and :func:`evaluate` take either a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import numpy as np
 import pandas as pd
 
 from .. import modelfile
 from ..metrics import classification_metrics, regression_metrics
 from ..network import Network
+from ._cells import check_frame, mark_missing
 from ._words import column_list
 from .encoders import check_saved
 from .preprocessor import TabularPreprocessor
 from .summary import Summary
+from .tables import check_na_values
 from .target import rows_with_target
 
 
@@ -84,39 +89,56 @@ class TabularModel:
         """The names of the columns :meth:`predict` adds."""
         return prediction_columns(self.preprocessor)
 
-    def predict(self, frame: pd.DataFrame, notes: list | None = None) -> pd.DataFrame:
+    def predict(
+        self,
+        frame: pd.DataFrame,
+        notes: list | None = None,
+        *,
+        na_values: Iterable[str] = (),
+    ) -> pd.DataFrame:
         """Return ``frame`` with the predictions added: what ``glassnet predict`` does.
 
         Adds ``predicted_<target>`` and, for a classifier, ``probability_<class>``
         for each class (replacing columns of those names). Every input column is
-        kept; extra columns are ignored; the target may be absent.
+        kept as it is; extra columns are ignored; the target may be absent.
+        Predicted classes are spelled as in the training data.
 
         Parameters
         ----------
         frame : DataFrame
         notes : list or None, default=None
             Receives sentences about unknown categories and the like.
+        na_values : iterable of str, default=()
+            Cell texts the model reads as missing (see :func:`read_table`); the
+            returned columns keep them as written.
 
         Returns
         -------
         DataFrame
+
+        Raises
+        ------
+        ValueError
+            If ``frame`` is not a table the model can read, or a prediction is
+            not a finite number.
         """
         prep, net = self.preprocessor, self.network
-        X = prep.transform(frame, notes)
-        result = frame.copy()
+        frame = check_frame(frame)
+        X = prep.transform(mark_missing(frame, check_na_values(na_values)), notes)
         names = self.prediction_columns
-        replaced = [name for name in names if name in result.columns]
+        replaced = [name for name in names if name in frame.columns]
         if replaced and notes is not None:
             notes.append(f"replaced the existing columns {column_list(replaced)}")
-        result = result.drop(columns=replaced)
         if prep.task == "classification":
             probabilities = net.predict_proba(X)
-            result[names[0]] = prep.decode_target(probabilities.argmax(axis=1))
-            for index, name in enumerate(names[1:]):
-                result[name] = probabilities[:, index]
+            added = {names[0]: prep.decode_target(probabilities.argmax(axis=1))}
+            added.update(zip(names[1:], probabilities.T, strict=True))
         else:
-            result[names[0]] = prep.decode_target(net.predict(X))
-        return result
+            added = {names[0]: _finite(prep.decode_target(net.predict(X)))}
+        # NOTE: one concat, not a column at a time: 100+ classes would
+        # fragment the frame (pandas' PerformanceWarning).
+        added = pd.DataFrame(added, index=frame.index)
+        return pd.concat([frame.drop(columns=replaced), added], axis=1)
 
     def evaluate(self, frame: pd.DataFrame, notes: list | None = None) -> dict:
         """Score the model on a table with the true target: ``glassnet evaluate``.
@@ -140,6 +162,7 @@ class TabularModel:
             If the target column is absent or holds values the model cannot know.
         """
         prep = self.preprocessor
+        frame = check_frame(frame)
         if prep.target not in frame.columns:
             raise ValueError(
                 f"the data has no target column {prep.target!r}, which evaluate"
@@ -198,13 +221,17 @@ def prediction_columns(prep: TabularPreprocessor) -> list[str]:
 
 
 def predict(
-    model: TabularModel | Network, frame: pd.DataFrame, notes: list | None = None
+    model: TabularModel | Network,
+    frame: pd.DataFrame,
+    notes: list | None = None,
+    *,
+    na_values: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Return ``frame`` with the predictions added (see :meth:`TabularModel.predict`).
 
     ``model`` is a :class:`TabularModel` or a ``Network`` made by ``train``.
     """
-    return _as_model(model).predict(frame, notes)
+    return _as_model(model).predict(frame, notes, na_values=na_values)
 
 
 def evaluate(
@@ -221,6 +248,18 @@ def _as_model(model) -> TabularModel:
     return (
         model if isinstance(model, TabularModel) else TabularModel.from_network(model)
     )
+
+
+def _finite(predictions: np.ndarray) -> np.ndarray:
+    """Return regression predictions; raise a one-line error if one overflowed."""
+    bad = ~np.isfinite(predictions)
+    if bad.any():
+        raise ValueError(
+            f"the model's prediction for row {int(np.flatnonzero(bad)[0])} is"
+            f" {predictions[bad][0]}, not a number: the network or its inputs"
+            " overflow; check the row's values and the model file"
+        )
+    return predictions
 
 
 def _ignore(note: str) -> None:

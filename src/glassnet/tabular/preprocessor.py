@@ -11,7 +11,7 @@ from .._validation import is_int
 from ._cells import check_frame
 from ._words import column_list, plural
 from .choice import fit_encoder
-from .encoders import Encoder, LeftOut, check_saved, encoder_from_dict
+from .encoders import ENCODINGS, Encoder, LeftOut, check_saved
 from .target import Target, check_target, rows_with_target
 
 _FORMAT_NAME = "glassnet-tabular"
@@ -354,3 +354,27 @@ class TabularPreprocessor:
             f"TabularPreprocessor({len(self.encoders)} columns -> {self.n_features}"
             f" features{target})"
         )
+
+
+def encoder_from_dict(spec) -> Encoder:
+    """Return the encoder a saved column spec describes, checking every field.
+
+    Raises
+    ------
+    ValueError
+        If ``spec`` is not what ``Encoder.to_dict`` makes (one line, naming it).
+    """
+    check_saved(
+        isinstance(spec, dict) and isinstance(spec.get("column"), str),
+        "each column must be an object with a 'column' name",
+    )
+    name, kind = spec["column"], spec.get("encoding")
+    check_saved(
+        isinstance(kind, str) and kind in ENCODINGS,
+        f"column {name!r} has unknown encoding {kind!r}",
+    )
+    check_saved(
+        isinstance(spec.get("indicator"), bool),
+        f"column {name!r} needs 'indicator' true or false",
+    )
+    return ENCODINGS[kind].from_dict(spec)

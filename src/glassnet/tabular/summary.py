@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from .._validation import is_int
 from ..history import History, describe_stop
+from ..modelfile import ModelFileError
 from ._words import plural
 from .settings import TrainSettings
 
@@ -102,14 +104,70 @@ class Summary:
     def from_metadata(cls, metadata) -> Summary | None:
         """Return the summary in a network's ``metadata``, or None if it has none.
 
-        Missing keys read as None; values are not checked (they are only shown).
+        Missing keys read as None (old model files lack some).
+
+        Raises
+        ------
+        ModelFileError
+            If a field has the wrong type (one line, naming it): the summary
+            comes from a file, so it is checked before anything shows it.
         """
         data = metadata.get(_KEY) if isinstance(metadata, dict) else None
-        if not isinstance(data, dict):
+        if data is None:
             return None
+        _check(isinstance(data, dict), "", "an object")
+        for name in ("rows", "training_rows", "validation_rows", "epochs"):
+            value = data.get(name)
+            _check(value is None or _is_count(value), name, "a whole number >= 0")
+        best = data.get("best_epoch")
+        _check(best is None or _is_count(best), "best_epoch", "a whole number >= 0")
+        for name in ("stop_reason", "data"):
+            value = data.get(name)
+            _check(value is None or isinstance(value, str), name, "text")
+        settings = data.get("settings")
+        _check(settings is None or isinstance(settings, dict), "settings", "an object")
+        metrics = data.get("validation_metrics")
+        _check(
+            metrics is None or _are_metrics(metrics),
+            "validation_metrics",
+            f"numbers for {', '.join(_CLASSIFICATION)} or for {', '.join(_REGRESSION)}",
+        )
         return cls(
             **{field.name: data.get(field.name) for field in dataclasses.fields(cls)}
         )
+
+
+#: The metrics :func:`format_metrics` shows, for each task.
+_CLASSIFICATION = ("accuracy", "macro_precision", "macro_recall", "macro_f1")
+_REGRESSION = ("mae", "rmse", "r2")
+
+
+def _check(condition: bool, field: str, expected: str) -> None:
+    if not condition:
+        where = f"training.{field}" if field else "training"
+        raise ModelFileError(
+            f"invalid training summary in the model: {where} must be {expected}"
+        )
+
+
+def _is_count(value) -> bool:
+    return is_int(value) and value >= 0
+
+
+def _are_metrics(metrics) -> bool:
+    """Whether ``metrics`` holds every number one task's headline needs.
+
+    NaN and infinity are allowed: a diverged run's metrics are saved as such.
+    """
+    if not isinstance(metrics, dict):
+        return False
+    keys = _CLASSIFICATION if "accuracy" in metrics else _REGRESSION
+    return all(_is_metric(metrics.get(key)) for key in keys)
+
+
+def _is_metric(value) -> bool:
+    # A float, or an int that formats as one (not 10**400).
+    return isinstance(value, float) or (is_int(value) and abs(value) <= 2**53)
 
 
 def format_metrics(metrics: dict) -> str:

@@ -7,12 +7,23 @@ is missing are left out, here, for training, fitting and evaluation alike.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from ._cells import as_text, is_label, is_number, numbers, texts
+from ._cells import (
+    as_text,
+    as_written,
+    is_code,
+    is_label,
+    is_number,
+    numbers,
+    parse_numbers,
+    texts,
+)
 from ._words import column_list, plural, quoted_list
 from .encoders import check_saved
 from .settings import TASKS
@@ -26,16 +37,21 @@ def infer_task(series: pd.Series) -> tuple[str, str]:
 
     Text, yes/no and booleans are classes; whole numbers with at most
     ``MAX_AUTO_CLASSES`` distinct values are classes; other numbers are a
-    quantity to regress on. Missing values are ignored.
+    quantity to regress on. Text whose every value is a number (as a CSV file's
+    cells are) counts as numbers, unless a value has a leading zero ("007": a
+    code). Missing values are ignored.
     """
     values = series.dropna()
     if len(values) == 0:
         raise ValueError(f"target {series.name!r} has no values")
     if pd.api.types.is_bool_dtype(series):
         return "classification", "it holds true/false values"
-    if not pd.api.types.is_numeric_dtype(series):
-        return "classification", "it holds text"
-    values = values.to_numpy(dtype=np.float64)
+    if pd.api.types.is_numeric_dtype(series):
+        values = values.to_numpy(dtype=np.float64)
+    else:
+        values = _text_as_numbers(values)
+        if values is None:
+            return "classification", "it holds text"
     n_distinct = len(np.unique(values))
     whole = np.isfinite(values).all() and (values == np.round(values)).all()
     if whole and n_distinct <= MAX_AUTO_CLASSES:
@@ -64,7 +80,7 @@ def rows_with_target(
     ValueError
         If no row has a target.
     """
-    present = frame[target].notna().to_numpy()
+    present = ~texts(frame[target])[1]  # a blank cell is missing too
     if not present.any():
         raise ValueError(f"target column {target!r} has no values")
     if not present.all():
@@ -120,15 +136,20 @@ class Target:
                 f" {first!r}; a regression needs numbers (or use task"
                 " 'classification')"
             )
-        scale = float(values.std())
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, scale = float(values.mean()), float(values.std())
         if not scale > 0:
             raise ValueError(
                 f"target {name!r} is {as_text(values[0])} in every row; there is"
                 " nothing to learn"
             )
-        if not np.isfinite(scale):
-            raise ValueError(f"target {name!r} has values too large to learn from")
-        return cls(name, task, mean=float(values.mean()), scale=scale)
+        if not (np.isfinite(scale) and np.isfinite(mean)):
+            largest = values[np.argmax(np.abs(values))]
+            raise ValueError(
+                f"target {name!r} has values too large to learn from (such as"
+                f" {largest:g}); remove those rows"
+            )
+        return cls(name, task, mean=mean, scale=scale)
 
     @property
     def n_outputs(self) -> int:
@@ -139,6 +160,20 @@ class Target:
     def class_names(self) -> list[str]:
         """The class labels as text, as they appear in column names and messages."""
         return [as_text(label) for label in self.classes]
+
+    def class_codes(self, words) -> np.ndarray:
+        """Return the class index of each text (stripped), -1 where none matches.
+
+        Classes are matched leniently: without surrounding spaces, and by value
+        when every class is a number ("1.0" is class "1").
+        """
+        names = self.class_names
+        numeric = _numeric_labels(names)
+        index = {_label_key(name, numeric): i for i, name in enumerate(names)}
+        return np.array(
+            [index.get(_label_key(word, numeric), -1) for word in words],
+            dtype=np.intp,
+        )
 
     def encode(self, series) -> np.ndarray:
         """Return the values as the network learns them.
@@ -158,9 +193,8 @@ class Target:
                 f" {plural(int(series.isna().sum()), 'row')}; leave those rows out"
             )
         if self.task == "classification":
-            index = {text: i for i, text in enumerate(self.class_names)}
             words, _ = texts(series)
-            codes = np.array([index.get(word, -1) for word in words], dtype=np.intp)
+            codes = self.class_codes(words)
             unknown = words[codes < 0]
             if len(unknown):
                 raise ValueError(
@@ -182,7 +216,8 @@ class Target:
         values = np.asarray(values)
         if self.task == "classification":
             return np.asarray(self.classes)[values.astype(np.intp)]
-        return values.reshape(len(values), -1)[:, 0] * self.scale + self.mean
+        with np.errstate(over="ignore", invalid="ignore"):
+            return values.reshape(len(values), -1)[:, 0] * self.scale + self.mean
 
     def to_dict(self) -> dict:
         """Return the saved fields of the preprocessing that describe the target."""
@@ -207,7 +242,7 @@ class Target:
                 isinstance(classes, list)
                 and len(classes) >= 2
                 and all(is_label(value) for value in classes)
-                and len({as_text(value) for value in classes}) == len(classes),
+                and _distinct_labels([as_text(value) for value in classes]),
                 "classes must be a list of at least two distinct labels",
             )
             return cls(name, task, classes=classes)
@@ -222,7 +257,12 @@ class Target:
 
 
 def _classes(series: pd.Series) -> list:
-    """Return the sorted class labels: numbers as numbers, else text."""
+    """Return the sorted class labels: numbers as numbers, else text as written.
+
+    Spellings that differ only by surrounding spaces (or, when every label is a
+    number, by how the number is written) are one class, spelled as most rows
+    spell it: predictions are written back in the training data's words.
+    """
     name = series.name
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         values = np.unique(series.to_numpy(dtype=np.float64))
@@ -231,7 +271,7 @@ def _classes(series: pd.Series) -> list:
             for value in values
         ]
     else:
-        classes = sorted(set(texts(series)[0].tolist()))
+        classes = _spelled_classes(_spellings(series))
     if len(classes) < 2:
         raise ValueError(
             f"target {name!r} has only one class ({as_text(classes[0])!r});"
@@ -239,3 +279,60 @@ def _classes(series: pd.Series) -> list:
             " examples of the other outcomes"
         )
     return classes
+
+
+def _spellings(series: pd.Series) -> Counter:
+    """Return how many rows spell each label, as written."""
+    try:
+        tallies = series.value_counts(sort=False)
+        pairs = zip(tallies.index, tallies.to_numpy(), strict=True)
+    except TypeError:  # unhashable cells
+        pairs = ((value, 1) for value in series.to_numpy(dtype=object))
+    counts: Counter = Counter()
+    for value, count in pairs:
+        counts[as_written(value)] += int(count)
+    return counts
+
+
+def _spelled_classes(spellings: Counter) -> list[str]:
+    """Return one spelling per class (the most frequent), in the classes' order."""
+    numeric = _numeric_labels(spellings)
+    chosen: dict = {}
+    for text, _ in sorted(spellings.items(), key=lambda item: (-item[1], item[0])):
+        chosen.setdefault(_label_key(text, numeric), text)
+    return [chosen[key] for key in sorted(chosen)]
+
+
+def _text_as_numbers(values: pd.Series) -> np.ndarray | None:
+    """Return text that is all numbers (no codes) as float64, else None."""
+    words, blank = texts(values)
+    parsed = parse_numbers(values)[~blank]
+    if np.isnan(parsed).any() or any(is_code(word) for word in set(words[~blank])):
+        return None
+    return parsed
+
+
+def _label_key(text: str, numeric: bool):
+    """Return what a label is matched by: its number, or its text without spaces."""
+    text = text.strip()
+    return _finite_number(text) if numeric else text
+
+
+def _numeric_labels(names) -> bool:
+    """Whether every label is a number (and none a code such as "007")."""
+    return all(
+        _finite_number(name.strip()) is not None and not is_code(name) for name in names
+    )
+
+
+def _distinct_labels(names: list[str]) -> bool:
+    numeric = _numeric_labels(names)
+    return len({_label_key(name, numeric) for name in names}) == len(names)
+
+
+def _finite_number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None

@@ -11,6 +11,7 @@ decision is said through ``log``, one sentence each.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -91,7 +92,7 @@ patience, seed, dtype
         an invalid setting.
     """
     settings = TrainSettings(
-        hidden=tuple(int(units) for units in hidden),
+        hidden=_check_hidden(hidden),
         activation=activation,
         epochs=epochs,
         batch_size=batch_size,
@@ -168,6 +169,26 @@ def train_model(
     net.metadata["preprocessing"] = prep.to_dict()
     summary.to_metadata(net.metadata)
     return model
+
+
+def _check_hidden(hidden) -> tuple[int, ...]:
+    """Return ``hidden`` as a tuple of positive ints; raise a one-line error if not."""
+    sizes = None
+    if isinstance(hidden, Iterable) and not isinstance(hidden, str | bytes):
+        sizes = tuple(hidden)
+        if not all(
+            isinstance(units, numbers.Integral)
+            and not isinstance(units, bool)
+            and units >= 1
+            for units in sizes
+        ):
+            sizes = None
+    if sizes is None:
+        raise ValueError(
+            "hidden must be a list of positive whole numbers, one per hidden"
+            f" layer, such as [16, 8] (or [] for none), got {hidden!r}"
+        )
+    return tuple(int(units) for units in sizes)
 
 
 def _silent(text: str) -> None:
