@@ -529,3 +529,25 @@ def test_breast_cancer_accuracy_is_within_one_point_of_mlp_classifier(tmp_path):
         f"breast cancer test accuracy: glassnet {ours:.4f}, MLPClassifier {theirs:.4f}"
     )
     assert ours >= theirs - 0.01
+
+
+# -- names from the file ---------------------------------------------------------------
+
+
+def test_names_from_the_file_are_printed_without_control_characters(tmp_path):
+    # F19: before, info printed ESC [2J (clear the screen) and a raw newline.
+    evil, multi = "evil\x1b[2J\x1b[31mcol", "multi\nline"
+    frame = up_or_down().rename(columns={"a": evil, "b": multi})
+    frame["y"] = frame["y"].map({"up": "up\x1b[31m", "down": "down"})
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    trained = glassnet("train", "data.csv", "--target", "y", cwd=tmp_path)
+    assert trained.returncode == 0, trained.stderr
+    info = glassnet("info", "model.npz", cwd=tmp_path)
+    scores = glassnet("evaluate", "model.npz", "data.csv", cwd=tmp_path)
+    for result in (trained, info, scores):
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout + result.stderr
+    assert "  evil\\x1b[2J\\x1b[31mcol  " in info.stdout
+    assert "  multi\\nline  " in info.stdout
+    assert "classification into down, up\\x1b[31m" in info.stdout
+    assert "up\\x1b[31m" in scores.stdout

@@ -7,7 +7,7 @@ import os
 import sys
 
 from ._args import add_command, check_outputs
-from ._inputs import import_tabular, load_model, print_notes
+from ._inputs import import_tabular, load_table_model, print_notes
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -63,10 +63,10 @@ def run(args: argparse.Namespace) -> int:
             "the predictions would overwrite the {kind} file {path};"
             " choose another name with -o",
         )
-    net = load_model(args.model)
+    model = load_table_model(args.model)
     frame = tabular.read_table(args.data)
     notes: list[str] = []
-    result = tabular.predict(net, frame, notes)
+    result = model.predict(frame, notes)
     if to_stdout:
         _write_to_stdout(result)
     else:

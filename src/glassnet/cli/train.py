@@ -21,6 +21,7 @@ from ._args import (
     seed,
 )
 from ._inputs import import_tabular
+from ._output import printable
 
 DESCRIPTION = (
     "Train a network to predict one column of a table from the others.\n\n"
@@ -182,7 +183,7 @@ def _add_extra_outputs(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train, save the model and any report or plot; return the exit status."""
     tabular = import_tabular()
-    say = (lambda text: None) if args.quiet else print
+    say = (lambda text: None) if args.quiet else (lambda text: print(printable(text)))
     recorder = None
     if args.report is not None:
         from ..recording import Recorder
@@ -196,7 +197,9 @@ def run(args: argparse.Namespace) -> int:
     frame = tabular.read_table(args.data)
     say(f"read {args.data}: {frame.shape[0]:,} rows, {frame.shape[1]} columns")
     net = _train(tabular, frame, args, say, recorder)
-    net.metadata["training"]["data"] = os.path.basename(args.data)
+    summary = tabular.Summary.from_metadata(net.metadata)
+    summary.data = os.path.basename(args.data)
+    summary.to_metadata(net.metadata)
     _save(net, args.output)
     say(
         f"saved {args.output} (network and preprocessing); next: glassnet predict"
