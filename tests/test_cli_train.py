@@ -15,6 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
+
 pd = pytest.importorskip("pandas")
 pytest.importorskip("pyarrow")
 
@@ -531,7 +536,27 @@ def test_breast_cancer_accuracy_is_within_one_point_of_mlp_classifier(tmp_path):
     assert ours >= theirs - 0.01
 
 
-# -- names from the file ---------------------------------------------------------------
+# -- memory, and names from the file --------------------------------------------------
+
+
+@pytest.mark.skipif(resource is None, reason="needs POSIX resource limits")
+def test_a_network_too_large_for_memory_is_a_one_line_error(tmp_path):
+    # F13: before, numpy's _ArrayMemoryError and a traceback.
+    up_or_down().to_csv(tmp_path / "data.csv", index=False)
+    limit = 3 * 2**30  # address space: ample for Python, NumPy and pandas
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    result = subprocess.run(
+        [GLASSNET, "train", "data.csv", "--target", "y", "--hidden", "100000000"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        preexec_fn=cap_memory,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "not enough memory" in result.stderr and "--hidden" in result.stderr
+    assert files_in(tmp_path) == ["data.csv"]
 
 
 def test_names_from_the_file_are_printed_without_control_characters(tmp_path):

@@ -68,19 +68,11 @@ def run(args: argparse.Namespace) -> int:
     notes: list[str] = []
     result = model.predict(frame, notes)
     if to_stdout:
-        _write_to_stdout(result)
+        # A reader that stops early (| head) is main's to handle, for every command.
+        result.to_csv(sys.stdout, index=False)
     else:
         tabular.write_table(result, output)
     print_notes(notes)
     if not to_stdout:
         print(f"wrote {len(result):,} predictions to {output}", file=sys.stderr)
     return 0
-
-
-def _write_to_stdout(result) -> None:
-    try:
-        result.to_csv(sys.stdout, index=False)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped early (| head): quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
