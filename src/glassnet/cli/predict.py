@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from ._args import add_command, check_outputs
+from ._args import TABLE, add_command, check_outputs
 from ._inputs import import_tabular, load_table_model, print_notes
 
 
@@ -56,13 +56,12 @@ def run(args: argparse.Namespace) -> int:
     tabular = import_tabular()
     output = args.output if args.output is not None else default_output(args.data)
     to_stdout = output == "-"
-    if not to_stdout:
-        check_outputs(
-            [("data", args.data), ("model", args.model)],
-            [output],
-            "the predictions would overwrite the {kind} file {path};"
-            " choose another name with -o",
-        )
+    check_outputs(
+        [("data", args.data), ("model", args.model)],
+        [("-o", output, TABLE)],
+        "the predictions would overwrite the {kind} file {path};"
+        " choose another name with -o",
+    )
     model = load_table_model(args.model)
     frame = tabular.read_table(args.data)
     notes: list[str] = []

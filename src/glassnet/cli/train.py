@@ -11,6 +11,9 @@ import os
 
 from .._validation import one_line
 from ._args import (
+    HTML,
+    MODEL,
+    PNG,
     add_command,
     check_outputs,
     column_names,
@@ -19,6 +22,7 @@ from ._args import (
     positive_float,
     positive_int,
     seed,
+    writing,
 )
 from ._inputs import import_tabular
 from ._output import printable
@@ -184,12 +188,19 @@ def run(args: argparse.Namespace) -> int:
     """Train, save the model and any report or plot; return the exit status."""
     tabular = import_tabular()
     say = (lambda text: None) if args.quiet else (lambda text: print(printable(text)))
+    check_outputs(
+        [("data", args.data)],
+        [
+            ("-o", args.output, MODEL),
+            ("--report", args.report, HTML),
+            ("--plot", args.plot, PNG),
+        ],
+    )
     recorder = None
     if args.report is not None:
         from ..recording import Recorder
 
         recorder = Recorder()  # tabular.train gives it the first training rows
-    check_outputs([("data", args.data)], [args.output, args.report, args.plot])
     if args.plot is not None:
         from ..plotting import require_matplotlib
 
@@ -200,6 +211,12 @@ def run(args: argparse.Namespace) -> int:
     summary = tabular.Summary.from_metadata(net.metadata)
     summary.data = os.path.basename(args.data)
     summary.to_metadata(net.metadata)
+    _write_outputs(net, args, say, recorder)
+    return 0
+
+
+def _write_outputs(net, args: argparse.Namespace, say, recorder) -> None:
+    """Save the model, then the report and the plot if asked for."""
     _save(net, args.output)
     say(
         f"saved {args.output} (network and preprocessing); next: glassnet predict"
@@ -208,14 +225,15 @@ def run(args: argparse.Namespace) -> int:
     if recorder is not None:
         from ..report import write
 
-        write(args.report, network=net, recording=recorder.recording)
+        with writing(args.report):
+            write(args.report, network=net, recording=recorder.recording)
         say(f"wrote the learning report {args.report}")
     if args.plot is not None:
         from ..plotting import plot_losses
 
-        plot_losses(net.history, args.plot)
+        with writing(args.plot):
+            plot_losses(net.history, args.plot)
         say(f"wrote the loss curves {args.plot}")
-    return 0
 
 
 def _train(tabular, frame, args: argparse.Namespace, say, recorder):
