@@ -7,6 +7,7 @@ even a temporary one) was written.
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import warnings
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from glassnet import modelfile
 
 try:
     import resource
@@ -536,7 +539,54 @@ def test_breast_cancer_accuracy_is_within_one_point_of_mlp_classifier(tmp_path):
     assert ours >= theirs - 0.01
 
 
-# -- memory, and names from the file --------------------------------------------------
+# -- Ctrl-C, memory, and names from the file ------------------------------------------
+
+
+def start_training(folder, *extra):
+    """Start a training of a minute or so, and wait for its first epoch's line."""
+    up_or_down(n=20000).to_csv(folder / "data.csv", index=False)
+    process = subprocess.Popen(
+        [GLASSNET, "train", "data.csv", "--target", "y", "-o", "model.npz",
+         "--epochs", "10", "--batch-size", "1", "--validation", "0", *extra],
+        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    seen = b""
+    while b"epoch" not in seen:  # the progress line: training has started
+        chunk = os.read(process.stderr.fileno(), 4096)
+        if not chunk:
+            break
+        seen += chunk
+    return process, seen
+
+
+def interrupt(process, seen):
+    process.send_signal(signal.SIGINT)
+    rest = process.communicate(timeout=60)[1]
+    return process.returncode, (seen + rest).decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group")
+def test_ctrl_c_during_train_keeps_the_existing_model_and_exits_130(tmp_path):
+    # F9: before, the half-trained model replaced model.npz and train exited 0.
+    (tmp_path / "model.npz").write_bytes(b"the model that was there")
+    status, stderr = interrupt(*start_training(tmp_path))
+    assert status == 130, stderr
+    assert (tmp_path / "model.npz").read_bytes() == b"the model that was there"
+    assert files_in(tmp_path) == ["data.csv", "model.npz"]  # no temporary file
+    last = stderr.strip().splitlines()[-1]
+    assert "interrupted" in last and "--save-interrupted" in last
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group")
+def test_save_interrupted_saves_the_model_trained_so_far_and_exits_130(tmp_path):
+    (tmp_path / "model.npz").write_bytes(b"the model that was there")
+    status, stderr = interrupt(*start_training(tmp_path, "--save-interrupted"))
+    assert status == 130, stderr
+    assert "interrupted: saved model.npz" in stderr
+    net = modelfile.load(tmp_path / "model.npz")
+    assert net.metadata["training"]["stop_reason"] == "interrupted"
+    assert net.metadata["training"]["data"] == "data.csv"
 
 
 @pytest.mark.skipif(resource is None, reason="needs POSIX resource limits")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from .._validation import one_line
+from ..history import INTERRUPTED
 from ._args import (
     HTML,
     MODEL,
@@ -177,6 +179,12 @@ def _add_extra_outputs(parser: argparse.ArgumentParser) -> None:
         " pip install 'glassnet[plot]')",
     )
     parser.add_argument(
+        "--save-interrupted",
+        action="store_true",
+        help="on Ctrl-C, save the model trained so far (and any report or plot);"
+        " without it an interrupted run saves nothing and keeps the old file",
+    )
+    parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -185,7 +193,12 @@ def _add_extra_outputs(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train, save the model and any report or plot; return the exit status."""
+    """Train, save the model and any report or plot; return the exit status.
+
+    Ctrl-C stops training after the current batch; the run then exits with 130
+    and saves nothing (an existing model file is kept), unless
+    ``--save-interrupted`` asks to save what was trained.
+    """
     tabular = import_tabular()
     say = (lambda text: None) if args.quiet else (lambda text: print(printable(text)))
     check_outputs(
@@ -208,10 +221,21 @@ def run(args: argparse.Namespace) -> int:
     frame = tabular.read_table(args.data)
     say(f"read {args.data}: {frame.shape[0]:,} rows, {frame.shape[1]} columns")
     net = _train(tabular, frame, args, say, recorder)
+    interrupted = net.history.stop_reason == INTERRUPTED
+    if interrupted and not args.save_interrupted:
+        print(
+            f"glassnet: interrupted: nothing saved (any existing {args.output} is"
+            " kept); --save-interrupted saves the model trained so far",
+            file=sys.stderr,
+        )
+        return 130
     summary = tabular.Summary.from_metadata(net.metadata)
     summary.data = os.path.basename(args.data)
     summary.to_metadata(net.metadata)
     _write_outputs(net, args, say, recorder)
+    if interrupted:
+        print(f"glassnet: interrupted: saved {args.output} anyway", file=sys.stderr)
+        return 130
     return 0
 
 
