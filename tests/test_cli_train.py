@@ -7,6 +7,7 @@ even a temporary one) was written.
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import warnings
@@ -14,6 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from glassnet import modelfile
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
 
 pd = pytest.importorskip("pandas")
 pytest.importorskip("pyarrow")
@@ -564,3 +572,92 @@ def test_na_values_only_when_asked_and_predict_writes_them_back(tmp_path):
     )
     assert evaluate.returncode == 0, evaluate.stderr
     assert "not seen in training" not in evaluate.stderr
+
+
+# -- Ctrl-C, memory, and names from the file ------------------------------------------
+
+
+def start_training(folder, *extra):
+    """Start a training of a minute or so, and wait for its first epoch's line."""
+    up_or_down(n=20000).to_csv(folder / "data.csv", index=False)
+    process = subprocess.Popen(
+        [GLASSNET, "train", "data.csv", "--target", "y", "-o", "model.npz",
+         "--epochs", "10", "--batch-size", "1", "--validation", "0", *extra],
+        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    seen = b""
+    while b"epoch" not in seen:  # the progress line: training has started
+        chunk = os.read(process.stderr.fileno(), 4096)
+        if not chunk:
+            break
+        seen += chunk
+    return process, seen
+
+
+def interrupt(process, seen):
+    process.send_signal(signal.SIGINT)
+    rest = process.communicate(timeout=60)[1]
+    return process.returncode, (seen + rest).decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group")
+def test_ctrl_c_during_train_keeps_the_existing_model_and_exits_130(tmp_path):
+    # F9: before, the half-trained model replaced model.npz and train exited 0.
+    (tmp_path / "model.npz").write_bytes(b"the model that was there")
+    status, stderr = interrupt(*start_training(tmp_path))
+    assert status == 130, stderr
+    assert (tmp_path / "model.npz").read_bytes() == b"the model that was there"
+    assert files_in(tmp_path) == ["data.csv", "model.npz"]  # no temporary file
+    last = stderr.strip().splitlines()[-1]
+    assert "interrupted" in last and "--save-interrupted" in last
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group")
+def test_save_interrupted_saves_the_model_trained_so_far_and_exits_130(tmp_path):
+    (tmp_path / "model.npz").write_bytes(b"the model that was there")
+    status, stderr = interrupt(*start_training(tmp_path, "--save-interrupted"))
+    assert status == 130, stderr
+    assert "interrupted: saved model.npz" in stderr
+    net = modelfile.load(tmp_path / "model.npz")
+    assert net.metadata["training"]["stop_reason"] == "interrupted"
+    assert net.metadata["training"]["data"] == "data.csv"
+
+
+@pytest.mark.skipif(resource is None, reason="needs POSIX resource limits")
+def test_a_network_too_large_for_memory_is_a_one_line_error(tmp_path):
+    # F13: before, numpy's _ArrayMemoryError and a traceback.
+    up_or_down().to_csv(tmp_path / "data.csv", index=False)
+    limit = 3 * 2**30  # address space: ample for Python, NumPy and pandas
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    result = subprocess.run(
+        [GLASSNET, "train", "data.csv", "--target", "y", "--hidden", "100000000"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        preexec_fn=cap_memory,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "not enough memory" in result.stderr and "--hidden" in result.stderr
+    assert files_in(tmp_path) == ["data.csv"]
+
+
+def test_names_from_the_file_are_printed_without_control_characters(tmp_path):
+    # F19: before, info printed ESC [2J (clear the screen) and a raw newline.
+    evil, multi = "evil\x1b[2J\x1b[31mcol", "multi\nline"
+    frame = up_or_down().rename(columns={"a": evil, "b": multi})
+    frame["y"] = frame["y"].map({"up": "up\x1b[31m", "down": "down"})
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    trained = glassnet("train", "data.csv", "--target", "y", cwd=tmp_path)
+    assert trained.returncode == 0, trained.stderr
+    info = glassnet("info", "model.npz", cwd=tmp_path)
+    scores = glassnet("evaluate", "model.npz", "data.csv", cwd=tmp_path)
+    for result in (trained, info, scores):
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout + result.stderr
+    assert "  evil\\x1b[2J\\x1b[31mcol  " in info.stdout
+    assert "  multi\\nline  " in info.stdout
+    assert "classification into down, up\\x1b[31m" in info.stdout
+    assert "up\\x1b[31m" in scores.stdout

@@ -8,8 +8,9 @@ files a command is about to write.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from .._files import check_writable
 
@@ -91,20 +92,64 @@ def same_file(a: str, b: str) -> bool:
 
 OVERWRITE = "{output} would overwrite {path}; choose another file name"
 
+#: The kinds of file a command writes, with an example name for the messages.
+MODEL, TABLE, HTML, PNG = "model", "table", "report", "plot"
+_EXAMPLES = {
+    MODEL: "model.npz",
+    TABLE: "predictions.csv",
+    HTML: "report.html",
+    PNG: "losses.png",
+}
+_COMPRESSED = (".gz", ".bz2", ".zip", ".xz", ".zst", ".tar")
+
+
+def check_output_name(option: str, path: str, kind: str) -> None:
+    """Raise a one-line ValueError unless ``path`` is a name ``kind`` can be written to.
+
+    Every output takes a file name; a table also takes ``-`` (standard output)
+    and ``.tsv`` or ``.parquet`` names. No writer compresses, so compressed names
+    are refused (a model may end in ``.zip``: it is one).
+    """
+    example = _EXAMPLES[kind]
+    if path == "":
+        raise ValueError(
+            f"{option} '': the file name is empty; give one such as {example}"
+        )
+    if path.endswith(("/", os.sep)):
+        raise ValueError(
+            f"{option} {path}: names a directory; give a file name such as {example}"
+        )
+    if path == "-" and kind != TABLE:
+        raise ValueError(
+            f"{option} -: a {kind} is not written to standard output; give a file"
+            f" name such as {example}"
+        )
+    compressed = path.lower().endswith(_COMPRESSED)
+    if compressed and not (kind == MODEL and path.lower().endswith(".zip")):
+        pipe = " (or -o - and pipe it into gzip)" if kind == TABLE else ""
+        raise ValueError(
+            f"{option} {path}: glassnet writes a {kind} uncompressed; give a name"
+            f" such as {example}{pipe}"
+        )
+
 
 def check_outputs(
     inputs: Iterable[tuple[str, str]],
-    outputs: Iterable[str | None],
+    outputs: Iterable[tuple[str, str | None, str]],
     message: str = OVERWRITE,
 ) -> None:
     """Raise unless every output can be written without replacing another file.
+
+    Call it before any work, so that a long run does not end in a failed write.
 
     Parameters
     ----------
     inputs : iterable of (str, str)
         What each input file is (such as ``"data"``) and its path.
-    outputs : iterable of str or None
-        The files the command will write; None is an output not asked for.
+    outputs : iterable of (str, str or None, str)
+        The option (such as ``"-o"``), the file the command will write (None: an
+        output not asked for; ``-``: standard output) and its kind (``MODEL``,
+        ``TABLE``, ``HTML`` or ``PNG``).
     message : str, default=OVERWRITE
         The error when an output is an input or an earlier output, formatted
         with ``output``, ``kind`` and ``path`` (the file it would replace).
@@ -112,16 +157,31 @@ def check_outputs(
     Raises
     ------
     ValueError
-        If an output would replace an input or another output.
+        If an output name is empty or of a form its kind cannot be written to,
+        or an output would replace an input or another output.
     OSError
         If an output cannot be written (see :func:`glassnet._files.check_writable`).
     """
-    given = [path for path in outputs if path is not None]
-    for index, output in enumerate(given):
-        earlier = [("output", path) for path in given[:index]]
+    given = [(option, path, kind) for option, path, kind in outputs if path is not None]
+    for option, path, kind in given:
+        check_output_name(option, path, kind)
+    files = [path for _, path, _ in given if path != "-"]
+    for index, output in enumerate(files):
+        earlier = [("output", path) for path in files[:index]]
         for kind, path in (*inputs, *earlier):
             if same_file(output, path):
                 raise ValueError(message.format(output=output, kind=kind, path=path))
-    # Fail now, not after the work, if a file cannot be written there.
-    for output in given:
+    for output in files:
         check_writable(output)
+
+
+@contextlib.contextmanager
+def writing(path: str) -> Iterator[None]:
+    """Make an OSError raised while writing ``path`` name it, if it does not."""
+    try:
+        yield
+    except OSError as error:
+        if path in str(error):
+            raise
+        reason = error.strerror or str(error)
+        raise OSError(f"cannot write {path}: {reason}") from None

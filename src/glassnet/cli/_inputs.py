@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
+
+from .._validation import one_line
+from ._output import printable
 
 
 class CommandError(Exception):
@@ -35,7 +40,53 @@ def load_model(path: str):
         raise PermissionError(f"{path} cannot be read: permission denied") from None
 
 
+def load_table_model(path: str):
+    """Load a model file of glassnet train as a TabularModel (preprocessing once)."""
+    return table_model(load_model(path), path)
+
+
+def table_model(net, path: str):
+    """Pair a loaded network with the preprocessing saved in it.
+
+    Raises
+    ------
+    ModelFileError
+        Naming ``path``, if the metadata cannot be read back.
+    ValueError
+        If the network has no preprocessing (it was saved from Python).
+    """
+    tabular = import_tabular()
+    if "preprocessing" not in net.metadata:
+        raise ValueError(
+            f"{path} has no preprocessing: it was saved from Python, not by"
+            " glassnet train, and takes a matrix of numbers, not a table"
+        )
+    with model_file_errors(path):
+        return tabular.TabularModel.from_network(net)
+
+
+@contextlib.contextmanager
+def model_file_errors(path: str) -> Iterator[None]:
+    """Turn what reading a model file's metadata raises into ModelFileError naming it.
+
+    NOTE: the metadata is the file's, so it is untrusted: whatever rebuilding
+    the preprocessing or showing the training summary raises is a fault of the
+    file (a hostile or damaged one), and is said on one line with its name.
+    """
+    from ..modelfile import ModelFileError
+
+    try:
+        yield
+    except Exception as error:
+        message = one_line(error)
+        if not isinstance(error, ValueError):  # ModelFileError is one
+            message = f"its metadata is damaged ({type(error).__name__}: {message})"
+        if path not in message:
+            message = f"{path} is not a valid glassnet model file: {message}"
+        raise ModelFileError(message) from None
+
+
 def print_notes(notes: list[str]) -> None:
     """Print what the table commands noticed about the data, on stderr."""
     for note in notes:
-        print(f"glassnet: note: {note}", file=sys.stderr)
+        print(f"glassnet: note: {printable(note)}", file=sys.stderr)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from ._args import add_command, column_names
-from ._inputs import import_tabular, load_model, print_notes
+from ._inputs import import_tabular, load_table_model, print_notes
+from ._output import printable
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -39,10 +40,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Print the model's scores on DATA; return the exit status."""
     tabular = import_tabular()
-    net = load_model(args.model)
+    model = load_table_model(args.model)
     frame = tabular.read_table(args.data, na_values=args.na_values)
     notes: list[str] = []
-    scores = tabular.evaluate(net, frame, notes)
+    scores = model.evaluate(frame, notes)
     print_notes(notes)
     kind = "classifier" if scores["task"] == "classification" else "regressor"
     print(
@@ -61,7 +62,7 @@ def format_scores(scores: dict) -> list[str]:
             f"RMSE  {scores['rmse']:.6g}",
             f"R^2   {scores['r2']:.6f}",
         ]
-    labels = [str(label) for label in scores["classes"]]
+    labels = [printable(label) for label in scores["classes"]]
     rows = [["class", "precision", "recall", "F1", "support"]]
     for index, label in enumerate(labels):
         rows.append(

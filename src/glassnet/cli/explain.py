@@ -6,7 +6,7 @@ import argparse
 
 from .. import tutorials
 from ._args import UsageError, add_command, positive_int
-from ._inputs import import_tabular, load_model
+from ._inputs import import_tabular, load_model, table_model
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -64,7 +64,7 @@ def _first_rows(net, args: argparse.Namespace):
             " explain it from Python with net.explain(X, y)"
         )
     tabular = import_tabular()
-    prep = tabular.preprocessor_of(net)
+    prep = table_model(net, args.model).preprocessor
     rows = tabular.read_table(args.data).iloc[: args.rows]
     if prep.target not in rows.columns:
         raise ValueError(

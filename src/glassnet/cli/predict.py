@@ -6,8 +6,8 @@ import argparse
 import os
 import sys
 
-from ._args import add_command, check_outputs, column_names
-from ._inputs import import_tabular, load_model, print_notes
+from ._args import TABLE, add_command, check_outputs, column_names
+from ._inputs import import_tabular, load_table_model, print_notes
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -64,31 +64,22 @@ def run(args: argparse.Namespace) -> int:
     tabular = import_tabular()
     output = args.output if args.output is not None else default_output(args.data)
     to_stdout = output == "-"
-    if not to_stdout:
-        check_outputs(
-            [("data", args.data), ("model", args.model)],
-            [output],
-            "the predictions would overwrite the {kind} file {path};"
-            " choose another name with -o",
-        )
-    net = load_model(args.model)
+    check_outputs(
+        [("data", args.data), ("model", args.model)],
+        [("-o", output, TABLE)],
+        "the predictions would overwrite the {kind} file {path};"
+        " choose another name with -o",
+    )
+    model = load_table_model(args.model)
     frame = tabular.read_table(args.data)
     notes: list[str] = []
-    result = tabular.predict(net, frame, notes, na_values=args.na_values)
+    result = model.predict(frame, notes, na_values=args.na_values)
     if to_stdout:
-        _write_to_stdout(result)
+        # A reader that stops early (| head) is main's to handle, for every command.
+        result.to_csv(sys.stdout, index=False)
     else:
         tabular.write_table(result, output)
     print_notes(notes)
     if not to_stdout:
         print(f"wrote {len(result):,} predictions to {output}", file=sys.stderr)
     return 0
-
-
-def _write_to_stdout(result) -> None:
-    try:
-        result.to_csv(sys.stdout, index=False)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped early (| head): quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

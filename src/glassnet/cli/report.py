@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ._args import add_command, check_outputs
+from ._args import HTML, add_command, check_outputs, writing
 from ._inputs import load_model
 
 
@@ -46,11 +46,12 @@ def run(args: argparse.Namespace) -> int:
     source = args.source
     if os.path.isdir(source):
         raise IsADirectoryError(f"{source} is a directory, not a model or run file")
-    is_model = modelfile.is_model_file(source)
-    check_outputs([("source", source)], [args.output])
-    if is_model:
-        write(args.output, network=load_model(source))
+    check_outputs([("source", source)], [("-o", args.output, HTML)])
+    if modelfile.is_model_file(source):
+        network, recording = load_model(source), None
     else:
-        write(args.output, recording=Recording.load(source))
+        network, recording = None, Recording.load(source)
+    with writing(args.output):
+        write(args.output, network=network, recording=recording)
     print(f"wrote {args.output}")
     return 0

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from .._validation import one_line
+from ..history import INTERRUPTED
 from ._args import (
+    HTML,
+    MODEL,
+    PNG,
     add_command,
     check_outputs,
     column_names,
@@ -19,8 +24,10 @@ from ._args import (
     positive_float,
     positive_int,
     seed,
+    writing,
 )
 from ._inputs import import_tabular
+from ._output import printable
 
 DESCRIPTION = (
     "Train a network to predict one column of a table from the others.\n\n"
@@ -180,6 +187,12 @@ def _add_extra_outputs(parser: argparse.ArgumentParser) -> None:
         " pip install 'glassnet[plot]')",
     )
     parser.add_argument(
+        "--save-interrupted",
+        action="store_true",
+        help="on Ctrl-C, save the model trained so far (and any report or plot);"
+        " without it an interrupted run saves nothing and keeps the old file",
+    )
+    parser.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -188,15 +201,27 @@ def _add_extra_outputs(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train, save the model and any report or plot; return the exit status."""
+    """Train, save the model and any report or plot; return the exit status.
+
+    Ctrl-C stops training after the current batch; the run then exits with 130
+    and saves nothing (an existing model file is kept), unless
+    ``--save-interrupted`` asks to save what was trained.
+    """
     tabular = import_tabular()
-    say = (lambda text: None) if args.quiet else print
+    say = (lambda text: None) if args.quiet else (lambda text: print(printable(text)))
+    check_outputs(
+        [("data", args.data)],
+        [
+            ("-o", args.output, MODEL),
+            ("--report", args.report, HTML),
+            ("--plot", args.plot, PNG),
+        ],
+    )
     recorder = None
     if args.report is not None:
         from ..recording import Recorder
 
         recorder = Recorder()  # tabular.train gives it the first training rows
-    check_outputs([("data", args.data)], [args.output, args.report, args.plot])
     if args.plot is not None:
         from ..plotting import require_matplotlib
 
@@ -204,7 +229,26 @@ def run(args: argparse.Namespace) -> int:
     frame = tabular.read_table(args.data, na_values=args.na_values)
     say(f"read {args.data}: {frame.shape[0]:,} rows, {frame.shape[1]} columns")
     net = _train(tabular, frame, args, say, recorder)
-    net.metadata["training"]["data"] = os.path.basename(args.data)
+    interrupted = net.history.stop_reason == INTERRUPTED
+    if interrupted and not args.save_interrupted:
+        print(
+            f"glassnet: interrupted: nothing saved (any existing {args.output} is"
+            " kept); --save-interrupted saves the model trained so far",
+            file=sys.stderr,
+        )
+        return 130
+    summary = tabular.Summary.from_metadata(net.metadata)
+    summary.data = os.path.basename(args.data)
+    summary.to_metadata(net.metadata)
+    _write_outputs(net, args, say, recorder)
+    if interrupted:
+        print(f"glassnet: interrupted: saved {args.output} anyway", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _write_outputs(net, args: argparse.Namespace, say, recorder) -> None:
+    """Save the model, then the report and the plot if asked for."""
     _save(net, args.output)
     say(
         f"saved {args.output} (network and preprocessing); next: glassnet predict"
@@ -213,14 +257,15 @@ def run(args: argparse.Namespace) -> int:
     if recorder is not None:
         from ..report import write
 
-        write(args.report, network=net, recording=recorder.recording)
+        with writing(args.report):
+            write(args.report, network=net, recording=recorder.recording)
         say(f"wrote the learning report {args.report}")
     if args.plot is not None:
         from ..plotting import plot_losses
 
-        plot_losses(net.history, args.plot)
+        with writing(args.plot):
+            plot_losses(net.history, args.plot)
         say(f"wrote the loss curves {args.plot}")
-    return 0
 
 
 def _train(tabular, frame, args: argparse.Namespace, say, recorder):

@@ -93,6 +93,26 @@ class Summary:
         kept = "" if self.kept_epoch is None else f"; kept epoch {self.kept_epoch}"
         return f"trained {plural(self.epochs, 'epoch')} ({self.stopped}{kept})"
 
+    def describe(self) -> list[str]:
+        """Return the lines ``glassnet info`` prints: data, epochs, settings, scores."""
+        data = self.data if self.data is not None else "the data"
+        held_out = (
+            f"+ {self.validation_rows} for validation"
+            if self.validation_rows
+            else "no validation"
+        )
+        kept = "" if self.kept_epoch is None else f", kept epoch {self.kept_epoch}"
+        lines = [
+            f"trained on: {data}, {self.training_rows} rows ({held_out})",
+            f"training: {self.epochs} epochs ({self.stopped}{kept})",
+        ]
+        if isinstance(self.settings, dict):
+            pairs = ", ".join(f"{key} {value}" for key, value in self.settings.items())
+            lines.append(f"settings: {pairs}")
+        if isinstance(self.validation_metrics, dict):
+            lines.append(f"validation: {format_metrics(self.validation_metrics)}")
+        return lines
+
     def to_metadata(self, metadata: dict) -> None:
         """Write the summary into a network's ``metadata`` (as JSON data)."""
         data = dataclasses.asdict(self)

@@ -323,7 +323,8 @@ def write_table(frame: pd.DataFrame, path, *, file_format: str | None = None) ->
             if file_format == "parquet":
                 frame.to_parquet(file, index=False)
             else:
-                frame.to_csv(file, index=False)
+                tsv = path.lower().endswith((".tsv", ".tab"))  # as read_table reads
+                frame.to_csv(file, index=False, sep="\t" if tsv else ",")
     except OSError as error:
         raise OSError(f"cannot write {path}: {one_line(error)}") from None
     except ImportError:
