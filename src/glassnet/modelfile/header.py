@@ -52,25 +52,29 @@ def parse_header(data: bytes, errors: Errors) -> dict:
     return header
 
 
+_CONTAINERS = (dict, list, tuple, np.ndarray)
+
+
 def nests_deeper(value, limit: int) -> bool:
     """Whether dicts and lists nest more than ``limit`` deep in ``value``.
 
-    Iterative, and it stops at the first path past ``limit``, so a deep or
-    circular structure costs no recursion and no endless loop.
+    Level by level, without recursion, stopping past ``limit``: a deep or
+    circular structure costs no RecursionError and no endless loop, and
+    millions of small objects cost one pass.
     """
-    stack = [(value, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, np.ndarray):  # metadata being saved may hold arrays
-            if depth + value.ndim - 1 > limit:
-                return True
-            continue
-        if isinstance(value, dict):
-            value = list(value.values())
-        if isinstance(value, list | tuple):
+    level, depth = [value] if isinstance(value, _CONTAINERS) else [], 1
+    while level:
+        children = []
+        for item in level:
+            if isinstance(item, np.ndarray):  # metadata being saved may hold arrays
+                if depth + item.ndim - 1 > limit:
+                    return True
+                continue
             if depth > limit:
                 return True
-            stack.extend((item, depth + 1) for item in value)
+            children.extend(item.values() if isinstance(item, dict) else item)
+        level = [item for item in children if isinstance(item, _CONTAINERS)]
+        depth += 1
     return False
 
 
