@@ -195,7 +195,8 @@ def _write_into(path: str, text: bool) -> Iterator[IO]:
                 " reader first"
             ) from None
         raise
-    os.set_blocking(fd, True)
+    if _NONBLOCK:
+        os.set_blocking(fd, True)
     with os.fdopen(fd, **_open_mode(text)) as file:
         yield file
 
@@ -268,7 +269,8 @@ def open_regular(path, refuse) -> IO[bytes]:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
         if not stat.S_ISREG(mode):
             raise refuse(_kind(mode))
-        os.set_blocking(fd, True)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
