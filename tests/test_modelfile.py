@@ -1206,3 +1206,171 @@ def test_fuzz_long(original, original_bytes, scratch, data):
         _mutated_headers(original_bytes, scratch, data)
     else:
         _hostile_members(original_bytes, scratch, data)
+
+
+# -- issue 11: what the hostile probe found ----------------------------------
+
+
+def _nested(depth):
+    value = 1
+    for _ in range(depth):
+        value = {"a": [value]} if isinstance(value, int) else {"a": value}
+    return value
+
+
+NON_FINITE = npy_bytes(np.full((5, 7), np.nan))
+PROBE_FILES = {
+    # F2: a model that cannot predict
+    "weights_nan": (set_member(WEIGHTS, NON_FINITE), f"{WEIGHTS} holds NaN or inf"),
+    "weights_inf": (
+        set_member(WEIGHTS, npy_bytes(np.full((5, 7), -np.inf))),
+        "holds NaN or infinite values",
+    ),
+    "adam_slot_nan": (
+        set_member("optimizer/layers.0.weights/v.npy", NON_FINITE),
+        "optimizer/layers.0.weights/v.npy holds NaN or infinite values",
+    ),
+    # F4: metadata nested without bound
+    "metadata_900_deep": (set_field("metadata", value=_nested(900)), "nests deeper"),
+    "metadata_65_deep": (set_field("metadata", value=_nested(64)), "than 64 levels"),
+    "metadata_string": (set_field("metadata", value="x"), "'metadata' must be"),
+    # F17: more layers than a model file may have
+    "layers_1001": (
+        set_field("architecture", "layers", value=[{}] * 1001),
+        "1001 layers, more than the 1000",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROBE_FILES))
+def test_probe_files_are_refused_quickly_in_little_memory(
+    case, original_bytes, scratch
+):
+    build, fragment = PROBE_FILES[case]
+    data = build(original_bytes)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        assert_refused(data, scratch, fragment)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 2.0
+    assert peak < 8 * 2**20
+
+
+def test_metadata_at_the_depth_limit_loads(original, original_bytes, scratch):
+    data = _with_header(original_bytes, lambda h: h.update(metadata=_nested(63)))
+    assert load_bytes(data, scratch).metadata == _nested(63)
+
+
+def test_one_flipped_byte_in_an_npy_header_is_a_model_file_error(
+    original_bytes, scratch
+):
+    # F5: byte 50 is the "{" of header.npy's .npy header; NumPy's parser raised
+    # tokenize.TokenError for it. A member under 4 KiB is CRC-checked at its
+    # first read, so the probe's header was longer: make ours long too.
+    data = _with_header(original_bytes, lambda h: h.update(note="x" * 5000))
+    damaged = bytearray(data)
+    assert damaged[50:51] == b"{"
+    damaged[50] ^= 0x40
+    assert_refused(bytes(damaged), scratch, "header.npy's .npy header")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [(b"{", b";"), (b"(35,)", b"(35,"), (b"'<f8'", b"'" * 3)],
+    ids=["brace", "open_tuple", "open_string"],
+)
+def test_npy_headers_numpy_cannot_tokenize_are_model_file_errors(
+    original_bytes, scratch, change
+):
+    damaged = GOOD_WEIGHTS.replace(b"(5, 7)", b"(35,)").replace(*change, 1)
+    assert_refused(_with_member(original_bytes, WEIGHTS, damaged), scratch, ".npy")
+
+
+def test_a_model_of_thousands_of_layers_is_refused_before_building(
+    original_bytes, scratch
+):
+    # F17: 200,000 Dropout layers took 7.5 s and 465 MB; 5,000 show it.
+    def many_layers(header):
+        layers = header["architecture"]["layers"]
+        header["architecture"]["layers"] = [
+            layers[0],
+            *[{"class": "Dropout", "config": {"rate": 0.0}}] * 5000,
+            layers[2],
+        ]
+        header["rng"].update({f"layers.{i}": "network" for i in range(1, 5001)})
+
+    data = _with_header(original_bytes, many_layers)
+    started = time.perf_counter()
+    assert_refused(data, scratch, "5002 layers, more than the 1000")
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [("params", np.nan), ("params", np.inf), ("slot", -np.inf)],
+    ids=["nan_weights", "inf_weights", "inf_adam_slot"],
+)
+def test_save_refuses_non_finite_weights(tmp_path, where, value):
+    network = trained_network()
+    if where == "params":
+        network.layers[2].params["weights"][1, 0] = value
+        name = "parameter 'layers.2.weights'"
+    else:
+        network.optimizer.state["layers.0.biases"]["v"][0] = value
+        name = "optimizer state 'layers.0.biases'/'v'"
+    with pytest.raises(ValueError) as caught:
+        glassnet.modelfile.save(network, tmp_path / "model.npz")
+    message = str(caught.value)
+    assert message.startswith(f"save: {name} holds NaN or infinite values")
+    assert "\n" not in message
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_refuses_what_load_would_refuse(tmp_path):
+    network = make_network()
+    network.metadata = _nested(65)
+    with pytest.raises(ValueError, match="nests deeper than 64 levels"):
+        glassnet.modelfile.save(network, tmp_path / "model.npz")
+    network.metadata = {"x": np.zeros((1,) * 64)}  # 65 levels as JSON lists
+    with pytest.raises(ValueError, match="nests deeper than 64 levels"):
+        glassnet.modelfile.save(network, tmp_path / "model.npz")
+    deep = Network([Dense(2, 2), *[Dropout(0.0) for _ in range(1000)]], seed=0)
+    with pytest.raises(ValueError, match="1001 layers; a model file holds at most"):
+        glassnet.modelfile.save(deep, tmp_path / "model.npz")
+    assert os.listdir(tmp_path) == []
+
+
+LOAD_IN_A_CHILD = """
+import sys, glassnet.modelfile
+try:
+    glassnet.modelfile.load(sys.argv[1])
+except glassnet.modelfile.ModelFileError as error:
+    print(error)
+print(glassnet.modelfile.is_model_file(sys.argv[1]))
+"""
+
+
+@pytest.mark.skipif(not POSIX, reason="FIFOs and /dev/zero are POSIX")
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero"])
+def test_a_fifo_or_device_as_model_is_refused_without_waiting(tmp_path, kind):
+    path = tmp_path / "model.npz"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_IN_A_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    what = "a FIFO" if kind == "fifo" else "a character device"
+    assert result.stdout == (
+        f"{path} is not a glassnet model file (it is {what}, not a regular file);"
+        " was it written by net.save?\nFalse\n"
+    )

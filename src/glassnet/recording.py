@@ -15,12 +15,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._files import atomic_file, check_writable
+from ._files import atomic_file, check_writable, open_regular
+from ._validation import is_int, one_line
 from .callbacks import Callback
-from .network import Network
+from .history import History
 
 FORMAT = "glassnet-run"
 VERSION = 1
+#: The largest recording ``Recording.load`` reads, in bytes.
+MAX_FILE_BYTES = 128 * 2**20
+#: The most layers a recorded network may have (as in a model file).
+MAX_LAYERS = 1000
 
 
 @dataclass
@@ -100,7 +105,7 @@ class Recording:
     @property
     def widths(self) -> list[int]:
         """The recorded network's inputs, then each Dense layer's units."""
-        return Network.from_config(self.config).widths
+        return _layer_widths(self.config)[0]
 
     def to_dict(self) -> dict:
         """Return the recording as JSON-able data."""
@@ -128,35 +133,39 @@ class Recording:
 
     @classmethod
     def from_dict(cls, data: dict) -> Recording:
-        """Rebuild a recording from ``to_dict()`` output, checking its form."""
+        """Rebuild a recording from ``to_dict()`` output, checking its form.
+
+        Every field is checked, and the arrays' shapes against the network's
+        widths, so that a report drawn from it cannot fail later.
+
+        Raises
+        ------
+        ValueError
+            One line saying what is wrong.
+        """
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("not a glassnet run recording (no 'glassnet-run' format)")
-        if not isinstance(data.get("version"), int) or data["version"] > VERSION:
+        version = data.get("version")
+        if not (is_int(version) and version >= 1):
+            raise _invalid(f"its version must be an integer >= 1, got {version!r:.40}")
+        if version > VERSION:
             raise ValueError(
-                f"the recording's version {data.get('version')!r} is newer than this"
-                f" glassnet reads ({VERSION}); upgrade glassnet"
+                f"the recording's version {version} is newer than this glassnet"
+                f" reads ({VERSION}); upgrade glassnet"
             )
-        try:
-            snapshots = [
-                Snapshot(
-                    epoch=int(s["epoch"]),
-                    weights=[np.asarray(w, dtype=float) for w in s["weights"]],
-                    biases=[
-                        None if b is None else np.asarray(b, float) for b in s["biases"]
-                    ],
-                    outputs=[np.asarray(o, dtype=float) for o in s["outputs"]],
-                    logs=dict(s["logs"]),
-                )
-                for s in data["snapshots"]
-            ]
-            return cls(
-                config=dict(data["config"]),
-                rows=np.asarray(data["rows"], dtype=float),
-                snapshots=snapshots,
-                history=dict(data.get("history") or {}),
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"the run recording is corrupt: {error}") from None
+        config = data.get("config")
+        if not isinstance(config, dict):
+            raise _invalid("its config must be a JSON object")
+        widths, layer_widths = _layer_widths(config)
+        rows = _rows(data.get("rows"), widths[0])
+        snapshots = data.get("snapshots")
+        if not isinstance(snapshots, list) or not snapshots:
+            raise _invalid("it needs a non-empty list of snapshots")
+        checked = [
+            _snapshot(s, index, widths, layer_widths, len(rows))
+            for index, s in enumerate(snapshots)
+        ]
+        return cls(config, rows, checked, _history(data.get("history")))
 
     def save(self, path) -> None:
         """Write the recording as JSON to ``path``, atomically."""
@@ -171,16 +180,151 @@ class Recording:
         Raises
         ------
         ValueError
-            If the file is not JSON or not a recording.
+            One line naming the file, if it is not a regular file, is larger
+            than ``MAX_FILE_BYTES``, is not JSON, or is not a valid recording.
         """
-        try:
-            with open(path, encoding="utf-8") as file:
-                data = json.load(file)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+
+        def refuse(kind):
+            return ValueError(f"{path} is {kind}, not a run recording file")
+
+        with open_regular(path, refuse) as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
             raise ValueError(
-                f"{path} is not a glassnet run recording: {error}"
-            ) from None
-        return cls.from_dict(data)
+                f"{path} is larger than a run recording may be"
+                f" ({MAX_FILE_BYTES // 2**20} MiB)"
+            )
+        try:
+            return cls.from_dict(json.loads(data.decode("utf-8")))
+        except RecursionError:
+            message = "its JSON nests too deeply"
+        except (ValueError, TypeError) as error:  # JSONDecodeError, UnicodeError
+            message = one_line(error)
+        raise ValueError(f"{path} is not a glassnet run recording: {message}")
+
+
+def _invalid(detail: str) -> ValueError:
+    return ValueError(f"the run recording is invalid: {detail}")
+
+
+def _layer_widths(config: dict) -> tuple[list[int], list[int]]:
+    """Return (widths, each layer's output width) from a config, building nothing."""
+    layers = config.get("layers")
+    if not isinstance(layers, list) or not 0 < len(layers) <= MAX_LAYERS:
+        raise _invalid(f"its config needs a list of 1 to {MAX_LAYERS} layers")
+    widths, layer_widths = [], []
+    for index, layer in enumerate(layers):
+        if not isinstance(layer, dict):
+            raise _invalid(f"layer {index} of its config is not a JSON object")
+        if layer.get("class") != "Dense":
+            layer_widths.append(None)  # as wide as its input
+            continue
+        entry = layer.get("config")
+        sizes = (
+            [entry.get(key) for key in ("n_inputs", "n_units")]
+            if isinstance(entry, dict)
+            else [None]
+        )
+        if not all(is_int(n) and n >= 1 for n in sizes):
+            raise _invalid(f"layer {index} (Dense) needs integer n_inputs and n_units")
+        if widths and sizes[0] != widths[-1]:
+            raise _invalid(f"layer {index} has {sizes[0]} inputs, not {widths[-1]}")
+        widths += sizes[1:] if widths else sizes
+        layer_widths.append(sizes[1])
+    if not widths:
+        raise _invalid("its config has no Dense layer")
+    for index, width in enumerate(layer_widths):
+        if width is None:
+            layer_widths[index] = layer_widths[index - 1] if index else widths[0]
+    return widths, layer_widths
+
+
+def _array(value, shape: tuple, what: str) -> np.ndarray:
+    """Return ``value`` as a finite float array of exactly ``shape``."""
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError, RecursionError, OverflowError):
+        array = None
+    if array is None or array.dtype.kind not in "iuf":
+        raise _invalid(f"{what} must be an array of numbers")
+    if array.shape != shape:
+        raise _invalid(f"{what} has shape {array.shape!s:.60}, expected {shape}")
+    array = array.astype(float)
+    if not np.isfinite(array).all():
+        raise _invalid(f"{what} holds NaN or infinite values")
+    return array
+
+
+def _rows(value, n_inputs: int) -> np.ndarray:
+    if value == []:
+        return np.zeros((0, n_inputs))
+    n_rows = len(value) if isinstance(value, list) else -1
+    return _array(value, (n_rows, n_inputs), "its array of rows")
+
+
+def _snapshot(data, index: int, widths, layer_widths, n_rows: int) -> Snapshot:
+    """Return snapshot ``index``, checked against the network's widths."""
+    what = f"snapshot {index}"
+    keys = ("epoch", "weights", "biases", "outputs", "logs")
+    if not isinstance(data, dict) or not all(key in data for key in keys):
+        raise _invalid(f"{what} must be an object with {', '.join(keys)}")
+    epoch, weights, biases = data["epoch"], data["weights"], data["biases"]
+    outputs, logs = data["outputs"], data["logs"]
+    if not (is_int(epoch) and epoch >= 0):
+        raise _invalid(f"{what}'s epoch must be an integer >= 0, got {epoch!r:.40}")
+    n_dense = len(widths) - 1
+    expected = n_rows and len(layer_widths)
+    if not (isinstance(weights, list) and isinstance(biases, list)) or not (
+        len(weights) == len(biases) == n_dense
+        and isinstance(outputs, list)
+        and len(outputs) == expected
+    ):
+        raise _invalid(
+            f"{what} needs {n_dense} weights and biases, and outputs for its"
+            f" {n_rows} rows at each of {len(layer_widths)} layers"
+        )
+    return Snapshot(
+        epoch=epoch,
+        weights=[
+            _array(w, (widths[k], widths[k + 1]), f"{what}'s weights {k}")
+            for k, w in enumerate(weights)
+        ],
+        biases=[
+            None if b is None else _array(b, (widths[k + 1],), f"{what}'s biases {k}")
+            for k, b in enumerate(biases)
+        ],
+        outputs=[
+            _array(o, (n_rows, layer_widths[k]), f"{what}'s outputs {k}")
+            for k, o in enumerate(outputs)
+        ],
+        logs=_logs(logs, what),
+    )
+
+
+def _logs(logs, what: str) -> dict:
+    valid = isinstance(logs, dict) and all(
+        value is None
+        or (isinstance(value, int | float) and not isinstance(value, bool))
+        for value in logs.values()
+    )
+    if not valid:
+        raise _invalid(f"{what}'s logs must map names to numbers")
+    return dict(logs)
+
+
+def _history(data) -> dict:
+    """Return the recorded history, checked as a model file's is (empty if none)."""
+    if data is None or data == {}:
+        return {}
+    try:
+        history = History.from_dict(data)
+    except ValueError as error:
+        raise _invalid(one_line(error)) from None
+    for record in history.records:
+        epoch = record.get("epoch")
+        if not (is_int(epoch) and epoch >= 0):
+            raise _invalid(f"history record epochs must be integers >= 0: {record}")
+    return history.to_dict()
 
 
 class Recorder(Callback):

@@ -31,13 +31,15 @@ True [2, 1]
 """
 
 from .errors import ModelFileError
-from .layout import FORMAT_VERSION, MAX_HEADER_BYTES
+from .layout import FORMAT_VERSION, MAX_HEADER_BYTES, MAX_LAYERS, MAX_METADATA_DEPTH
 from .reader import is_model_file, load
 from .writer import save
 
 __all__ = [
     "FORMAT_VERSION",
     "MAX_HEADER_BYTES",
+    "MAX_LAYERS",
+    "MAX_METADATA_DEPTH",
     "ModelFileError",
     "is_model_file",
     "load",

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from .._validation import is_int, one_line
 from .errors import Errors, short
 from .layout import (
     FORMAT_NAME,
     FORMAT_VERSION,
     HEADER_MEMBER,
+    MAX_LAYERS,
+    MAX_METADATA_DEPTH,
     is_slot_name,
     param_member,
     slot_member,
@@ -46,6 +50,32 @@ def parse_header(data: bytes, errors: Errors) -> dict:
             f"its header is a JSON {type(header).__name__}, not an object"
         )
     return header
+
+
+_CONTAINERS = (dict, list, tuple, np.ndarray)
+
+
+def nests_deeper(value, limit: int) -> bool:
+    """Whether dicts and lists nest more than ``limit`` deep in ``value``.
+
+    Level by level, without recursion, stopping past ``limit``: a deep or
+    circular structure costs no RecursionError and no endless loop, and
+    millions of small objects cost one pass.
+    """
+    level, depth = [value] if isinstance(value, _CONTAINERS) else [], 1
+    while level:
+        children = []
+        for item in level:
+            if isinstance(item, np.ndarray):  # metadata being saved may hold arrays
+                if depth + item.ndim - 1 > limit:
+                    return True
+                continue
+            if depth > limit:
+                return True
+            children.extend(item.values() if isinstance(item, dict) else item)
+        level = [item for item in children if isinstance(item, _CONTAINERS)]
+        depth += 1
+    return False
 
 
 def check_version(header: dict, errors: Errors) -> None:
@@ -94,6 +124,10 @@ def check_fields(header: dict, errors: Errors) -> dict:
     if seed is not None and not (is_int(seed) and seed >= 0):
         raise errors.invalid(f"seed must be null or an integer >= 0, got {short(seed)}")
     fields["seed"] = seed
+    if nests_deeper(fields["metadata"], MAX_METADATA_DEPTH):
+        raise errors.invalid(
+            f"its metadata nests deeper than {MAX_METADATA_DEPTH} levels"
+        )
     fields["parameters"] = _check_shapes(fields["parameters"], errors)
     fields["n_steps"], fields["slots"] = _check_optimizer_state(
         fields["optimizer_state"], fields["parameters"], errors
@@ -180,6 +214,11 @@ def check_architecture(architecture: dict, shapes: dict, errors: Errors) -> None
     if not isinstance(layers, list):
         raise errors.invalid(
             f"the architecture's layers must be a list, got {short(layers)}"
+        )
+    if len(layers) > MAX_LAYERS:
+        raise errors.invalid(
+            f"its architecture has {len(layers)} layers, more than the"
+            f" {MAX_LAYERS} a model file may have"
         )
     derived = {}
     for index, entry in enumerate(layers):

@@ -12,6 +12,10 @@ import numpy as np
 FORMAT_VERSION = 1
 #: The largest JSON header written or read, in bytes.
 MAX_HEADER_BYTES = 16 * 2**20
+#: The most layers a model file may list: checked before anything is built.
+MAX_LAYERS = 1000
+#: How deeply ``metadata`` may nest (dicts and lists within each other).
+MAX_METADATA_DEPTH = 64
 
 #: The header's ``"format"``: what makes a file a glassnet model file.
 FORMAT_NAME = "glassnet-model"

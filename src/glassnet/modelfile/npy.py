@@ -18,6 +18,7 @@ from io import BytesIO
 import numpy as np
 from numpy.lib import format as npy_format
 
+from .._validation import one_line
 from .errors import Errors, short
 from .layout import MAX_HEADER_BYTES
 
@@ -129,12 +130,20 @@ class ArrayMembers:
             if version == (1, 0)
             else npy_format.read_array_header_2_0
         )
-        with warnings.catch_warnings():
-            # NumPy may warn about odd dtypes; a forged header is an error.
-            warnings.simplefilter("error")
-            shape, fortran_order, dtype = read_header(
-                BytesIO(length_bytes + text), max_header_size=_NPY_HEADER_MAX
-            )
+        try:
+            with warnings.catch_warnings():
+                # NumPy may warn about odd dtypes; a forged header is an error.
+                warnings.simplefilter("error")
+                shape, fortran_order, dtype = read_header(
+                    BytesIO(length_bytes + text), max_header_size=_NPY_HEADER_MAX
+                )
+        except Exception as error:
+            # NOTE: NumPy parses the header with Python's tokenizer and
+            # literal_eval, which raise many kinds (tokenize.TokenError,
+            # SyntaxError, MemoryError...): every one means damaged bytes.
+            raise self.errors.corrupt(
+                f"{member}'s .npy header: {one_line(error)}"
+            ) from None
         data_offset = npy_format.MAGIC_LEN + len(length_bytes) + length
         return shape, fortran_order, dtype, data_offset
 

@@ -12,6 +12,7 @@ import zipfile
 
 import numpy as np
 
+from .._files import open_regular
 from .._validation import one_line
 from ..history import History
 from ..network import Network
@@ -87,7 +88,12 @@ def load(path) -> Network:
     (10, 10)
     """
     path = os.fspath(path)
-    with open(path, "rb") as file:
+    errors = Errors(path)
+
+    def refuse(kind):
+        return errors.not_model_file(f"it is {kind}, not a regular file")
+
+    with open_regular(path, refuse) as file:
         size = os.fstat(file.fileno()).st_size
         return _Reader(file, size, path).load()
 
@@ -109,7 +115,7 @@ def is_model_file(path) -> bool:
     bool
     """
     try:
-        with open(path, "rb") as file:
+        with open_regular(path, lambda kind: OSError(kind)) as file:
             if file.read(4) not in ZIP_MAGIC:
                 return False
             file.seek(0)
@@ -210,18 +216,27 @@ class _Reader:
     def fill_network(self, network, members, dtype, shapes: dict, slots: dict):
         """Read the parameters and the optimizer's slots into ``network``."""
         params = {
-            name: members.read_array(param_member(name), dtype, shape)
+            name: self.read_finite(members, param_member(name), dtype, shape)
             for name, shape in shapes.items()
         }
         network.load_state_dict(params)
         del params  # copied into the network's buffer: free before the slots
         network.optimizer.state = {
             name: {
-                slot: members.read_array(slot_member(name, slot), dtype, shapes[name])
+                slot: self.read_finite(
+                    members, slot_member(name, slot), dtype, shapes[name]
+                )
                 for slot in names
             }
             for name, names in slots.items()
         }
+
+    def read_finite(self, members, member: str, dtype, shape) -> np.ndarray:
+        """Read ``member``; refuse NaN or infinity (a model that cannot predict)."""
+        array = members.read_array(member, dtype, shape)
+        if not np.isfinite(array).all():
+            raise self.errors.invalid(f"{member} holds NaN or infinite values")
+        return array
 
     def restore_generators(self, network, states: dict) -> None:
         """Give the network and its layers their saved random generators."""

@@ -12,12 +12,15 @@ from numpy.lib import format as npy_format
 from .._files import atomic_file, check_writable
 from .._version import __version__
 from ..network import Network
+from .header import nests_deeper
 from .layout import (
     BIT_GENERATORS,
     FORMAT_NAME,
     FORMAT_VERSION,
     HEADER_MEMBER,
     MAX_HEADER_BYTES,
+    MAX_LAYERS,
+    MAX_METADATA_DEPTH,
     is_slot_name,
     param_member,
     slot_member,
@@ -53,6 +56,11 @@ def save(network: Network, path) -> None:
     if not isinstance(network, Network):
         raise TypeError(f"save: network must be a glassnet Network, got {network!r}")
     path = os.fspath(path)
+    if len(network.layers) > MAX_LAYERS:
+        raise ValueError(
+            f"save: the network has {len(network.layers)} layers; a model file"
+            f" holds at most {MAX_LAYERS}"
+        )
     members = _network_arrays(network)
     members.insert(0, (HEADER_MEMBER, _encode_header(_header(network))))
     check_writable(path)
@@ -113,9 +121,19 @@ def _encode_header(header: dict) -> np.ndarray:
     return np.frombuffer(encoded, dtype=np.uint8)
 
 
+def _check_finite(what: str, array: np.ndarray) -> None:
+    if not np.isfinite(array).all():
+        raise ValueError(
+            f"save: {what} holds NaN or infinite values, so the model cannot"
+            " predict; train again (lower the learning rate or scale the inputs)"
+        )
+
+
 def _network_arrays(network: Network) -> list[tuple[str, np.ndarray]]:
     """Return (member name, array) for every parameter and optimizer slot."""
     params = network.named_parameters()
+    for name, param in params.items():
+        _check_finite(f"parameter {name!r}", param)
     members = [(param_member(name), param) for name, param in params.items()]
     for name, slots in network.optimizer.state.items():
         if name not in params:
@@ -137,6 +155,7 @@ def _network_arrays(network: Network) -> list[tuple[str, np.ndarray]]:
                     f" array of shape {params[name].shape}, got {found.strip()} of"
                     f" shape {getattr(value, 'shape', None)}"
                 )
+            _check_finite(f"optimizer state {name!r}/{slot!r}", value)
             members.append((slot_member(name, slot), value))
     return members
 
@@ -172,6 +191,11 @@ def _check_metadata(metadata) -> dict:
     if not isinstance(metadata, dict):
         raise ValueError(
             f"save: network.metadata must be a dict, got {type(metadata).__name__}"
+        )
+    if nests_deeper(metadata, MAX_METADATA_DEPTH):
+        raise ValueError(
+            f"save: network.metadata nests deeper than {MAX_METADATA_DEPTH} levels"
+            " of dicts and lists; flatten it"
         )
     return metadata
 
