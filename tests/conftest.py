@@ -1,6 +1,20 @@
-"""Shared test settings: ``--slow`` runs the tests marked slow (CI does)."""
+"""Shared test settings: ``--slow`` runs the tests marked slow (CI does).
+
+``GLASSNET_FUZZ=deep`` makes the slow fuzzers run their exhaustive sizes (about
+six more minutes); CI runs the smaller sizes, which keep ``.ci/run`` well under
+its 15 minutes.
+"""
+
+import os
 
 import pytest
+
+DEEP_FUZZ = os.environ.get("GLASSNET_FUZZ") == "deep"
+
+
+def fuzz_size(ci: int, deep: int) -> int:
+    """Return how many examples a slow fuzzer runs: ``deep`` only when asked."""
+    return deep if DEEP_FUZZ else ci
 
 
 def pytest_addoption(parser):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import fuzz_size
 
 import glassnet
 
@@ -169,7 +170,7 @@ def test_read_table_fuzz_quick(tmp_path):
 
 @pytest.mark.slow
 def test_read_table_fuzz_long(tmp_path):
-    run_fuzzer(tmp_path, max_examples=5000, timeout=1800)
+    run_fuzzer(tmp_path, max_examples=fuzz_size(ci=1500, deep=5000), timeout=1800)
 
 
 # -- nasty files -----------------------------------------------------------------
@@ -348,7 +349,7 @@ def test_metadata_fuzz_quick(trained):
 
 @pytest.mark.slow
 def test_metadata_fuzz_long(trained):
-    _metadata_fuzz(trained, 5000)
+    _metadata_fuzz(trained, fuzz_size(ci=2000, deep=5000))
 
 
 # -- CSV cells round-trip --------------------------------------------------------
