@@ -7,6 +7,7 @@ named and worded once.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -161,7 +162,7 @@ def check_epoch_loss(loss: float, epoch: int) -> None:
     only when the sample weights (or, for a sum-reduced loss, the losses) are
     too large to add up.
     """
-    if not np.isfinite(loss):
+    if not math.isfinite(loss):
         raise NonFiniteLossError(
             f"loss of epoch {epoch + 1} became {loss}, though every batch's loss was"
             " finite: their weighted sum overflowed; divide sample_weight by its"
@@ -171,7 +172,7 @@ def check_epoch_loss(loss: float, epoch: int) -> None:
 
 def check_validation_loss(val_loss: float, epoch: int) -> None:
     """Raise if the validation loss after an epoch is not finite."""
-    if not np.isfinite(val_loss):
+    if not math.isfinite(val_loss):
         raise NonFiniteLossError(
             f"validation loss became {val_loss} at epoch {epoch + 1}, though the"
             " training loss was finite; training stopped. Lower the learning rate"
