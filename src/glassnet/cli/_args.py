@@ -19,6 +19,18 @@ class UsageError(Exception):
     """A usage error found after parsing; the command line exits with status 2."""
 
 
+def add_na_values(parser: argparse.ArgumentParser, default_note: str = "") -> None:
+    """Add ``--na-values`` (train, predict, evaluate): texts that also mean missing."""
+    parser.add_argument(
+        "--na-values",
+        type=column_names,
+        default=[],
+        metavar="TEXTS",
+        help="comma-separated cell texts that also mean missing, such as NA,n/a"
+        f" (default: only empty cells are missing{default_note})",
+    )
+
+
 def add_command(
     subparsers, name: str, summary: str, description: str, example: str, **kwargs
 ) -> argparse.ArgumentParser:

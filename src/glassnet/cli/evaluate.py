@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._args import add_command, column_names
+from ._args import add_command, add_na_values
 from ._inputs import import_tabular, load_table_model, print_notes
 from ._output import printable
 
@@ -26,14 +26,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "data", metavar="DATA", help="CSV or Parquet file including the target column"
     )
-    parser.add_argument(
-        "--na-values",
-        type=column_names,
-        default=[],
-        metavar="TEXTS",
-        help="comma-separated cell texts that also mean missing, such as NA,n/a"
-        " (default: only empty cells are missing)",
-    )
+    add_na_values(parser)
     return parser
 
 

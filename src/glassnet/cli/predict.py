@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from ._args import TABLE, add_command, check_outputs, column_names
+from ._args import TABLE, add_command, add_na_values, check_outputs
 from ._inputs import import_tabular, load_table_model, print_notes
 
 
@@ -39,14 +39,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         " suffix, beside it; .parquet writes Parquet; - writes CSV to stdout)."
         " Never the input file",
     )
-    parser.add_argument(
-        "--na-values",
-        type=column_names,
-        default=[],
-        metavar="TEXTS",
-        help="comma-separated cell texts that also mean missing, such as NA,n/a"
-        " (default: only empty cells; the output keeps them as written)",
-    )
+    add_na_values(parser, "; the output keeps them as written")
     return parser
 
 

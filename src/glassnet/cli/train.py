@@ -17,6 +17,7 @@ from ._args import (
     MODEL,
     PNG,
     add_command,
+    add_na_values,
     check_outputs,
     column_names,
     fraction,
@@ -92,14 +93,7 @@ def _add_data_arguments(parser: argparse.ArgumentParser, tasks) -> None:
         default="auto",
         help="what the target is (default: auto, inferred and reported)",
     )
-    parser.add_argument(
-        "--na-values",
-        type=column_names,
-        default=[],
-        metavar="TEXTS",
-        help="comma-separated cell texts that also mean missing, such as NA,n/a"
-        " (default: only empty cells are missing)",
-    )
+    add_na_values(parser)
 
 
 def _add_network_arguments(parser: argparse.ArgumentParser, defaults, activations):
