@@ -661,3 +661,17 @@ def test_names_from_the_file_are_printed_without_control_characters(tmp_path):
     assert "  multi\\nline  " in info.stdout
     assert "classification into down, up\\x1b[31m" in info.stdout
     assert "up\\x1b[31m" in scores.stdout
+
+
+def test_labels_whose_spaces_matter_are_shown_quoted(tmp_path):
+    """ " yes" and "yes" are different labels: train and info show which it is."""
+    frame = up_or_down()
+    frame["y"] = " " + frame["y"]  # as pandas reads "a, b, up" with its defaults
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    trained = glassnet(
+        "train", "data.csv", "--target", "y", "--epochs", "2", cwd=tmp_path
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert "classification into 2 classes (' down', ' up')" in trained.stdout
+    info = glassnet("info", "model.npz", cwd=tmp_path)
+    assert "classification into ' down', ' up'" in info.stdout

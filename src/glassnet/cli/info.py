@@ -50,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _describe_preprocessing(prep) -> list[str]:
     """Return the lines about the target, the input columns and those left out."""
+    from ..tabular._words import label_text
+
     if prep.task == "classification":
-        classes = ", ".join(str(label) for label in prep.classes)
+        classes = ", ".join(label_text(label) for label in prep.classes)
         lines = [f"predicts: {prep.target!r}, classification into {classes}"]
     else:
         lines = [f"predicts: {prep.target!r}, regression"]

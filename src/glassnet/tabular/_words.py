@@ -8,9 +8,15 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def label_text(value) -> str:
+    """Return a value as text, quoted where its spaces would not show (" yes")."""
+    text = str(value)
+    return repr(text) if not text or text != text.strip() else text
+
+
 def quoted_list(values, limit: int = 6) -> str:
     """Return the first ``limit`` values joined by commas, then how many more."""
-    shown = ", ".join(str(value) for value in list(values)[:limit])
+    shown = ", ".join(label_text(value) for value in list(values)[:limit])
     more = len(values) - limit
     return shown + (f" and {more} more" if more > 0 else "")
 

@@ -233,7 +233,7 @@ def _split(frame, target, task, settings, say) -> tuple[pd.DataFrame, pd.DataFra
 def _say_preprocessing(prep: TabularPreprocessor, reason: str, say) -> None:
     """Say the task, what the preprocessing decided, and how many inputs it makes."""
     if prep.task == "classification":
-        classes = quoted_list(prep.target_codec.class_names, 10)
+        classes = quoted_list(prep.classes, 10)
         what = f"classification into {len(prep.classes)} classes ({classes})"
     else:
         what = "regression"
