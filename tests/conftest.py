@@ -5,7 +5,10 @@ six more minutes); CI runs the smaller sizes, which keep ``.ci/run`` well under
 its 15 minutes.
 """
 
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -30,3 +33,42 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+_CAPPED_LOADER = """
+import importlib, json, re, resource, sys, time
+module, _, attributes = sys.argv[2].partition(":")
+load = importlib.import_module(module)
+for attribute in attributes.split("."):
+    load = getattr(load, attribute)
+with open("/proc/self/status") as status:
+    in_use = int(re.search(r"VmSize:\\s+(\\d+) kB", status.read())[1]) * 1024
+limit = in_use + int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
+results = {}
+for path in sys.argv[3:]:
+    started = time.perf_counter()
+    try:
+        load(path)
+        outcome = "loaded"
+    except BaseException as error:
+        outcome = type(error).__name__
+    results[path] = [outcome, time.perf_counter() - started]
+print(json.dumps(results))
+"""
+
+
+def load_under_memory_cap(load, paths, *, headroom, timeout):
+    """Call ``load`` ("module:function") on each path in a child process whose address
+    space may grow by only ``headroom`` bytes (Linux); return {path: (outcome,
+    seconds)}, the outcome being "loaded" or the exception's class name."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    result = subprocess.run(
+        [sys.executable, "-c", _CAPPED_LOADER, str(headroom), load, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=True,
+    )
+    return {path: tuple(found) for path, found in json.loads(result.stdout).items()}

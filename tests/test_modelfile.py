@@ -26,6 +26,7 @@ from io import BytesIO
 
 import numpy as np
 import pytest
+from conftest import load_under_memory_cap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.lib import format as npy_format
@@ -926,24 +927,6 @@ class CreateMarker:
         return (os.makedirs, (self.path,))
 
 
-@pytest.mark.parametrize("case", sorted(HOSTILE_FILES))
-def test_hostile_file_is_refused_quickly_in_little_memory(
-    case, original_bytes, scratch
-):
-    build, fragment = HOSTILE_FILES[case]
-    data = build(original_bytes)
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        assert_refused(data, scratch, fragment)
-        elapsed = time.perf_counter() - started
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert elapsed < 2.0
-    assert peak < 8 * 2**20  # bytes: nothing near what a forged header claims
-
-
 def test_pickled_object_never_runs(original_bytes, scratch, tmp_path):
     marker = tmp_path / "code-ran"
     payload = np.array([CreateMarker(marker)], dtype=object)
@@ -976,36 +959,13 @@ def test_absurd_sizes_are_refused_under_a_tight_memory_limit(original_bytes, tmp
     ]
     for case in cases:
         (tmp_path / f"{case}.npz").write_bytes(HOSTILE_FILES[case][0](original_bytes))
-    script = textwrap.dedent(
-        """
-        import json, re, resource, sys
-        import glassnet.modelfile
-
-        with open("/proc/self/status") as status:
-            in_use = int(re.search(r"VmSize:\\s+(\\d+) kB", status.read())[1]) * 1024
-        # 256 MiB more than this process already maps: far below any absurd size.
-        resource.setrlimit(resource.RLIMIT_AS, (in_use + 2**28, resource.RLIM_INFINITY))
-        results = {}
-        for path in sys.argv[1:]:
-            try:
-                glassnet.modelfile.load(path)
-                results[path] = "loaded"
-            except BaseException as error:
-                results[path] = type(error).__name__
-        print(json.dumps(results))
-        """
-    )
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     paths = [str(tmp_path / f"{case}.npz") for case in cases]
-    result = subprocess.run(
-        [sys.executable, "-c", script, *paths],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=True,
+    # 256 MiB more than the child already maps: far below any absurd size.
+    results = load_under_memory_cap(
+        "glassnet.modelfile:load", paths, headroom=2**28, timeout=60
     )
-    assert json.loads(result.stdout) == dict.fromkeys(paths, "ModelFileError")
+    outcomes = {path: outcome for path, (outcome, _) in results.items()}
+    assert outcomes == dict.fromkeys(paths, "ModelFileError")
 
 
 # -- fuzzing ----------------------------------------------------------------
@@ -1242,11 +1202,11 @@ PROBE_FILES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(PROBE_FILES))
-def test_probe_files_are_refused_quickly_in_little_memory(
+@pytest.mark.parametrize("case", sorted(HOSTILE_FILES) + sorted(PROBE_FILES))
+def test_hostile_file_is_refused_quickly_in_little_memory(
     case, original_bytes, scratch
 ):
-    build, fragment = PROBE_FILES[case]
+    build, fragment = {**HOSTILE_FILES, **PROBE_FILES}[case]
     data = build(original_bytes)
     tracemalloc.start()
     started = time.perf_counter()
@@ -1257,7 +1217,7 @@ def test_probe_files_are_refused_quickly_in_little_memory(
     finally:
         tracemalloc.stop()
     assert elapsed < 2.0
-    assert peak < 8 * 2**20
+    assert peak < 8 * 2**20  # bytes: nothing near what a forged header claims
 
 
 def test_metadata_at_the_depth_limit_loads(original, original_bytes, scratch):

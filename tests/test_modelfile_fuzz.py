@@ -7,17 +7,14 @@ default test run; the exhaustive ones are marked slow.
 """
 
 import json
-import os
-import subprocess
 import sys
-import textwrap
 import time
 import zipfile
 from io import BytesIO
 
 import numpy as np
 import pytest
-from conftest import DEEP_FUZZ, fuzz_size
+from conftest import DEEP_FUZZ, fuzz_size, load_under_memory_cap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -333,27 +330,6 @@ def test_fuzz_headers_long(original, original_bytes, scratch, data):
 
 # -- the nasty cases, under a memory limit and a clock ---------------------------
 
-NASTY = textwrap.dedent(
-    """
-    import json, re, resource, sys, time
-    import glassnet.modelfile
-
-    with open("/proc/self/status") as status:
-        in_use = int(re.search(r"VmSize:\\s+(\\d+) kB", status.read())[1]) * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (in_use + 2**29, resource.RLIM_INFINITY))
-    results = {}
-    for path in sys.argv[1:]:
-        started = time.perf_counter()
-        try:
-            glassnet.modelfile.load(path)
-            outcome = "loaded"
-        except BaseException as error:
-            outcome = type(error).__name__
-        results[path] = [outcome, time.perf_counter() - started]
-    print(json.dumps(results))
-    """
-)
-
 
 @pytest.mark.skipif(not LINUX, reason="RLIMIT_AS and /proc are Linux")
 def test_nasty_headers_are_refused_in_bounded_memory_and_time(original_bytes, tmp_path):
@@ -394,15 +370,9 @@ def test_nasty_headers_are_refused_in_bounded_memory_and_time(original_bytes, tm
         assert path.stat().st_size < 16 * 2**20 + 10_000
         paths.append(str(path))
         expected[str(path)] = outcome
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    result = subprocess.run(
-        [sys.executable, "-c", NASTY, *paths],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
+    results = load_under_memory_cap(
+        "glassnet.modelfile:load", paths, headroom=2**29, timeout=120
     )
-    for path, (outcome, seconds) in json.loads(result.stdout).items():
+    for path, (outcome, seconds) in results.items():
         assert outcome == expected[path], path
         assert seconds < 10, path

@@ -10,10 +10,10 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
+from conftest import load_under_memory_cap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -335,25 +335,6 @@ def test_fuzz_recordings_long(run, tmp_path, data):
         _damaged_bytes(run, tmp_path, data)
 
 
-NASTY = textwrap.dedent(
-    """
-    import json, re, resource, sys
-    with open("/proc/self/status") as status:
-        in_use = int(re.search(r"VmSize:\\s+(\\d+) kB", status.read())[1]) * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (in_use + 2**29, resource.RLIM_INFINITY))
-    from glassnet.recording import Recording
-    results = {}
-    for path in sys.argv[1:]:
-        try:
-            Recording.load(path)
-            results[path] = "loaded"
-        except BaseException as error:
-            results[path] = type(error).__name__
-    print(json.dumps(results))
-    """
-)
-
-
 @pytest.mark.skipif(not LINUX, reason="RLIMIT_AS and /proc are Linux")
 def test_nasty_recordings_are_refused_in_bounded_memory_and_time(run, tmp_path):
     cases = {
@@ -377,13 +358,8 @@ def test_nasty_recordings_are_refused_in_bounded_memory_and_time(run, tmp_path):
     with open(big, "wb") as file:
         file.truncate(2**30)
     paths = [str(tmp_path / name) for name in cases] + [str(big)]
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    result = subprocess.run(
-        [sys.executable, "-c", NASTY, *paths],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=True,
+    results = load_under_memory_cap(
+        "glassnet.recording:Recording.load", paths, headroom=2**29, timeout=60
     )
-    assert json.loads(result.stdout) == dict.fromkeys(paths, "ValueError")
+    outcomes = {path: outcome for path, (outcome, _) in results.items()}
+    assert outcomes == dict.fromkeys(paths, "ValueError")
