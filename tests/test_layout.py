@@ -35,7 +35,10 @@ LAYERS = [
             "network",
         ],
     ),
-    ("training", ["training", "callbacks", "schedules", "metrics", "progress"]),
+    (
+        "training",
+        ["training", "callbacks", "schedules", "metrics", "progress", "ensembles"],
+    ),
     ("seeing", ["explain", "recording", "report", "plotting", "gradcheck"]),
     ("model files", ["modelfile"]),
     (

@@ -70,6 +70,12 @@ fraction = _number(
     lambda value: 0 <= value < 1,
     "a fraction from 0 (no validation) to below 1",
 )
+whole_number = _number(int, lambda value: value >= 0, "a whole number >= 0")
+
+
+def batch_size(text: str) -> int | None:
+    """Parse ``--batch-size``: a positive integer, or ``auto`` (None)."""
+    return None if text.strip().lower() == "auto" else positive_int(text)
 
 
 def layer_sizes(text: str) -> list[int]:

@@ -18,6 +18,7 @@ from ._args import (
     PNG,
     add_command,
     add_na_values,
+    batch_size,
     check_outputs,
     column_names,
     fraction,
@@ -25,6 +26,7 @@ from ._args import (
     positive_float,
     positive_int,
     seed,
+    whole_number,
     writing,
 )
 from ._inputs import import_tabular
@@ -35,11 +37,13 @@ DESCRIPTION = (
     "The task is inferred from the target (text, yes/no or a few whole numbers:"
     "\nclassification; other numbers: regression). Columns are encoded"
     " automatically:\nyes/no, true/false, y/n -> 1/0; other text -> one-hot"
-    " (unknown values at\nprediction -> all zeros); numbers -> standardised;"
-    " missing values -> filled in,\nwith an indicator column; identifier and"
-    " constant columns are left out. A part\nof the rows is held out for early"
-    " stopping and the validation metrics. The\nmodel file holds the network and"
-    " this preprocessing."
+    " (unknown values at\nprediction -> all zeros); numbers -> robust-scaled,"
+    " clipped and cut into\npiecewise-linear bins; missing values -> filled in,"
+    " with an indicator column;\nidentifier and constant columns are left out."
+    " By default five networks train,\neach on four fifths of the rows and stopped"
+    " early on the fifth it did not see; their\naverage is the model, and their"
+    " out-of-fold predictions give the validation\nmetrics. The model file holds"
+    " the network and this preprocessing."
 )
 EXAMPLE = (
     "Example:\n"
@@ -112,6 +116,24 @@ def _add_network_arguments(parser: argparse.ArgumentParser, defaults, activation
         default=defaults.activation,
         help="activation of the hidden layers (default: %(default)s)",
     )
+    parser.add_argument(
+        "--members",
+        type=positive_int,
+        default=defaults.members,
+        metavar="N",
+        help="networks in the ensemble, each trained on all folds but one and"
+        " stopped early on that one, averaged as one network (default:"
+        " %(default)s; 1: one network with --validation held out)",
+    )
+    parser.add_argument(
+        "--bins",
+        type=whole_number,
+        default=defaults.bins,
+        metavar="N",
+        help="piecewise-linear bins per number column, which is also"
+        " robust-scaled and clipped (default: %(default)s; 0: standardise"
+        " numbers instead)",
+    )
 
 
 def _add_training_arguments(parser: argparse.ArgumentParser, defaults, dtypes):
@@ -124,10 +146,11 @@ def _add_training_arguments(parser: argparse.ArgumentParser, defaults, dtypes):
     )
     parser.add_argument(
         "--batch-size",
-        type=positive_int,
+        type=batch_size,
         default=defaults.batch_size,
         metavar="N",
-        help="rows per training step (default: %(default)s)",
+        help="rows per training step (default: auto, rows / 64 as a power of two"
+        " from 32 to 256)",
     )
     parser.add_argument(
         "--learning-rate",
@@ -141,8 +164,8 @@ def _add_training_arguments(parser: argparse.ArgumentParser, defaults, dtypes):
         type=fraction,
         default=defaults.validation_split,
         metavar="FRACTION",
-        help="fraction of rows held out for early stopping and metrics (default:"
-        " %(default)s; 0: train on all rows for --epochs epochs)",
+        help="with --members 1: fraction of rows held out for early stopping and"
+        " metrics (default: %(default)s; 0: train on all rows for --epochs epochs)",
     )
     parser.add_argument(
         "--patience",
@@ -276,6 +299,8 @@ def _train(tabular, frame, args: argparse.Namespace, say, recorder):
         learning_rate=args.learning_rate,
         validation_split=args.validation,
         patience=args.patience,
+        members=args.members,
+        bins=args.bins,
         seed=args.seed,
         dtype=args.dtype,
         verbose=0 if args.quiet else 1,

@@ -161,3 +161,16 @@ def is_number(value) -> bool:
 def is_label(value) -> bool:
     """Whether a saved value can be a class label: text or a finite number."""
     return isinstance(value, str) or is_number(value)
+
+
+_ID_NAMES = frozenset({"id", "index", "row", "rowid", "row_id", "row id"})
+
+
+def is_identifier_name(name: str) -> bool:
+    """Whether a column's name says it holds identifiers (``id``, ``*_id``...)."""
+    lowered = name.strip().lower()
+    return (
+        lowered in _ID_NAMES
+        or lowered.startswith("unnamed:")
+        or lowered.endswith(("_id", " id", "-id"))
+    )

@@ -1,7 +1,8 @@
 """Which encoding each column gets: the rules ``TabularPreprocessor.fit`` follows.
 
 In order: a column of another type (dates), or all missing, is left out;
-numbers are :class:`~glassnet.tabular.encoders.Numeric`; text that is one value
+numbers are :class:`~glassnet.tabular.binned.BinnedNumeric` (or, with
+``bins=0``, :class:`~glassnet.tabular.encoders.Numeric`); text that is one value
 is left out; yes/no words are ``Binary``; text that is at least 90% numbers is
 ``Numeric``, unless a value is written with a leading zero (``00123``: codes,
 which are text); text whose every value differs is left out as an identifier; other
@@ -14,11 +15,23 @@ import pandas as pd
 
 from ._cells import is_code, numbers, texts
 from ._words import plural
+from .binned import BinnedNumeric
 from .encoders import Binary, Categorical, Encoder, LeftOut, Numeric
 
+#: Each encoding by its saved name.
+ENCODINGS: dict[str, type[Encoder]] = {
+    encoding.name: encoding
+    for encoding in (Numeric, BinnedNumeric, Binary, Categorical)
+}
 
-def fit_encoder(series: pd.Series, max_categories: int, notes: list) -> Encoder:
-    """Return the encoding one column gets; raise :class:`LeftOut` to leave it out."""
+
+def fit_encoder(
+    series: pd.Series, max_categories: int, notes: list, bins: int = 0
+) -> Encoder:
+    """Return the encoding one column gets; raise :class:`LeftOut` to leave it out.
+
+    ``bins`` > 0 gives number columns that many piecewise-linear bins (at most).
+    """
     kind = series.dtype
     numeric = pd.api.types.is_numeric_dtype(kind) and not (
         pd.api.types.is_bool_dtype(kind)
@@ -34,11 +47,19 @@ def fit_encoder(series: pd.Series, max_categories: int, notes: list) -> Encoder:
     if series.isna().all():
         raise LeftOut("every value is missing")
     if numeric:
-        return Numeric.fit(series, notes)
-    return _fit_text(series, max_categories, notes)
+        return _fit_numbers(series, notes, bins)
+    return _fit_text(series, max_categories, notes, bins)
 
 
-def _fit_text(series: pd.Series, max_categories: int, notes: list) -> Encoder:
+def _fit_numbers(series: pd.Series, notes: list, bins: int) -> Encoder:
+    if bins:
+        return BinnedNumeric.fit(series, notes, bins)
+    return Numeric.fit(series, notes)
+
+
+def _fit_text(
+    series: pd.Series, max_categories: int, notes: list, bins: int
+) -> Encoder:
     """Return the encoding of a column of text (or booleans, or numbers as text)."""
     name = str(series.name)
     words, missing = texts(series)
@@ -58,7 +79,7 @@ def _fit_text(series: pd.Series, max_categories: int, notes: list) -> Encoder:
                 f" {'is' if n_bad == 1 else 'are'} not (such as {first!r}): treated"
                 " as missing"
             )
-        return Numeric.fit(series, notes)
+        return _fit_numbers(series, notes, bins)
     if len(distinct) == len(present):
         raise LeftOut("every value is different, as in an identifier")
     return Categorical.fit(name, words, missing, notes, max_categories)

@@ -3,8 +3,9 @@
 Each encoding keeps together what it learns from training data (``fit``), how
 it turns a column into features (``encode``), the names and description of
 those features, and its saved form (``to_dict``, and ``from_dict`` with the
-checks on load). A new encoding is one new class here, added to
-:data:`ENCODINGS`, plus its rule in :mod:`glassnet.tabular.choice`.
+checks on load). A new encoding is one new class (here, or in a module of its
+own such as :mod:`glassnet.tabular.binned`), added to
+:data:`glassnet.tabular.choice.ENCODINGS` with its rule there.
 """
 
 from __future__ import annotations
@@ -20,14 +21,13 @@ from ._cells import (
     FALSE_WORDS,
     TRUE_WORDS,
     as_text,
+    is_identifier_name,
     is_number,
     numbers,
     texts,
     yes_no,
 )
 from ._words import plural, quoted_list
-
-_ID_NAMES = frozenset({"id", "index", "row", "rowid", "row_id", "row id"})
 
 #: An input more than this many standard deviations from the training mean is
 #: treated as missing: no training value can be (they are within sqrt(rows)),
@@ -160,6 +160,29 @@ class Encoder:
             )
 
 
+def usable_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return where a number column is missing and its present values.
+
+    Raises
+    ------
+    LeftOut
+        If no value is a number, every value is the same, or the values are
+        distinct whole numbers under an identifier's name (``id``, ``*_id``).
+    """
+    values, _, _ = numbers(series)
+    missing = np.isnan(values)
+    present = values[~missing]
+    if len(present) == 0:
+        raise LeftOut("no value is a number")
+    distinct = np.unique(present).size
+    if distinct == 1:
+        raise LeftOut(f"it is {as_text(present[0])} in every row")
+    whole = (present == np.round(present)).all()
+    if whole and distinct == len(present) and is_identifier_name(str(series.name)):
+        raise LeftOut("every value is a different whole number, as in an identifier")
+    return missing, present
+
+
 @dataclasses.dataclass(kw_only=True)
 class Numeric(Encoder):
     """Numbers, standardised: ``(value - mean) / scale``; missing -> the mean."""
@@ -178,19 +201,7 @@ class Numeric(Encoder):
     def fit(cls, series: pd.Series, notes: list) -> Numeric:
         """Learn the mean and scale; raise :class:`LeftOut` if there is nothing."""
         name = str(series.name)
-        values, _, _ = numbers(series)
-        missing = np.isnan(values)
-        present = values[~missing]
-        if len(present) == 0:
-            raise LeftOut("no value is a number")
-        distinct = np.unique(present).size
-        if distinct == 1:
-            raise LeftOut(f"it is {as_text(present[0])} in every row")
-        whole = (present == np.round(present)).all()
-        if whole and distinct == len(present) and _is_identifier_name(name):
-            raise LeftOut(
-                "every value is a different whole number, as in an identifier"
-            )
+        missing, present = usable_numbers(series)
         with np.errstate(over="ignore", invalid="ignore"):
             mean, scale = float(present.mean()), float(present.std())
         if not (np.isfinite(mean) and np.isfinite(scale)):
@@ -381,18 +392,3 @@ class Categorical(Encoder):
             and len(set(categories)) == len(categories),
             f"column {spec['column']!r} needs a list of distinct text categories",
         )
-
-
-#: Each encoding by its saved name.
-ENCODINGS: dict[str, type[Encoder]] = {
-    encoding.name: encoding for encoding in (Numeric, Binary, Categorical)
-}
-
-
-def _is_identifier_name(name: str) -> bool:
-    lowered = name.strip().lower()
-    return (
-        lowered in _ID_NAMES
-        or lowered.startswith("unnamed:")
-        or lowered.endswith(("_id", " id", "-id"))
-    )

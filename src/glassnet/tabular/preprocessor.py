@@ -10,8 +10,9 @@ import pandas as pd
 from .._validation import is_int
 from ._cells import check_frame
 from ._words import column_list, plural
-from .choice import fit_encoder
-from .encoders import ENCODINGS, Encoder, LeftOut, check_saved
+from .binned import MAX_BINS
+from .choice import ENCODINGS, fit_encoder
+from .encoders import Encoder, LeftOut, check_saved
 from .target import Target, check_target, rows_with_target
 
 _FORMAT_NAME = "glassnet-tabular"
@@ -24,15 +25,21 @@ class TabularPreprocessor:
     :meth:`fit` gives each input column one encoding from
     :mod:`glassnet.tabular.encoders`: ``"binary"`` for yes/no, true/false, y/n
     or booleans; ``"numeric"`` for numbers (and text that is at least 90%
-    numbers); ``"categorical"`` (one-hot, at most ``max_categories`` values)
-    for other text. Columns that are all missing, constant, identifiers (text
-    whose every value differs, or distinct whole numbers under a name such as
-    ``id``), or of another type (dates) are left out, and listed in ``dropped``.
+    numbers), or ``"binned_numeric"`` with ``bins`` > 0 (see
+    :mod:`glassnet.tabular.binned`); ``"categorical"`` (one-hot, at most
+    ``max_categories`` values) for other text. Columns that are all missing,
+    constant, identifiers (text whose every value differs, or distinct whole
+    numbers under a name such as ``id``), or of another type (dates) are left
+    out, and listed in ``dropped``.
 
     Parameters
     ----------
     max_categories : int, default=50
         Most one-hot features for one text column.
+    bins : int, default=0
+        Piecewise-linear bins (at most) for each number column, which is then
+        robust-scaled and smoothly clipped; 0 standardises numbers instead.
+        :func:`glassnet.tabular.train` uses 16.
 
     Attributes
     ----------
@@ -67,14 +74,16 @@ class TabularPreprocessor:
     [1, 1, 0, 0]
     """
 
-    def __init__(self, *, max_categories: int = 50) -> None:
-        if isinstance(max_categories, bool) or not (
-            isinstance(max_categories, int) and max_categories >= 1
-        ):
+    def __init__(self, *, max_categories: int = 50, bins: int = 0) -> None:
+        if not (is_int(max_categories) and max_categories >= 1):
             raise ValueError(
                 f"max_categories must be a positive integer, got {max_categories!r}"
             )
-        self.max_categories = max_categories
+        if not (is_int(bins) and 0 <= bins <= MAX_BINS):
+            raise ValueError(
+                f"bins must be a whole number from 0 to {MAX_BINS}, got {bins!r}"
+            )
+        self.max_categories, self.bins = max_categories, bins
         self._reset()
 
     def _reset(self) -> None:
@@ -158,7 +167,9 @@ class TabularPreprocessor:
                 self.dropped.append({"column": name, "reason": "asked to drop it"})
                 continue
             try:
-                encoder = fit_encoder(frame[name], self.max_categories, self.notes)
+                encoder = fit_encoder(
+                    frame[name], self.max_categories, self.notes, self.bins
+                )
             except LeftOut as reason:
                 self.dropped.append({"column": name, "reason": str(reason)})
                 self.notes.append(f"left out column {name!r}: {reason}")

@@ -42,6 +42,11 @@ class Summary:
         The metrics on the validation rows, if there were any.
     data : str or None
         The data file's name, when ``glassnet train`` added it.
+    members : list of dict or None
+        For an ensemble, each member's ``epochs``, ``best_epoch``,
+        ``stop_reason`` and ``validation_rows`` (its fold); the fields above
+        then describe the first member, and ``validation_metrics`` are
+        out-of-fold, on every row.
     """
 
     rows: int | None = None
@@ -53,6 +58,7 @@ class Summary:
     settings: dict | None = None
     validation_metrics: dict | None = None
     data: str | None = None
+    members: list | None = None
 
     @classmethod
     def of_run(
@@ -106,6 +112,14 @@ class Summary:
             f"trained on: {data}, {self.training_rows} rows ({held_out})",
             f"training: {self.epochs} epochs ({self.stopped}{kept})",
         ]
+        if self.members:
+            lines[0] = (
+                f"trained on: {data}, {self.training_rows} rows, by"
+                f" {len(self.members)} networks, each validated on its own fold"
+            )
+            lines[1] = "training: " + "; ".join(
+                _describe_member(record) for record in self.members
+            )
         if isinstance(self.settings, dict):
             pairs = ", ".join(f"{key} {value}" for key, value in self.settings.items())
             lines.append(f"settings: {pairs}")
@@ -116,8 +130,9 @@ class Summary:
     def to_metadata(self, metadata: dict) -> None:
         """Write the summary into a network's ``metadata`` (as JSON data)."""
         data = dataclasses.asdict(self)
-        if data["data"] is None:
-            del data["data"]
+        for optional in ("data", "members"):
+            if data[optional] is None:
+                del data[optional]
         metadata[_KEY] = data
 
     @classmethod
@@ -146,6 +161,13 @@ class Summary:
             _check(value is None or isinstance(value, str), name, "text")
         settings = data.get("settings")
         _check(settings is None or isinstance(settings, dict), "settings", "an object")
+        members = data.get("members")
+        _check(
+            members is None
+            or (isinstance(members, list) and all(map(_is_member, members))),
+            "members",
+            "a list of objects with whole numbers epochs and validation_rows",
+        )
         metrics = data.get("validation_metrics")
         _check(
             metrics is None or _are_metrics(metrics),
@@ -168,6 +190,26 @@ def _check(condition: bool, field: str, expected: str) -> None:
         raise ModelFileError(
             f"invalid training summary in the model: {where} must be {expected}"
         )
+
+
+def _is_member(record) -> bool:
+    return (
+        isinstance(record, dict)
+        and _is_count(record.get("epochs"))
+        and _is_count(record.get("validation_rows"))
+        and (record.get("best_epoch") is None or _is_count(record["best_epoch"]))
+        and isinstance(record.get("stop_reason", ""), str | None)
+    )
+
+
+def _describe_member(record: dict) -> str:
+    """Return ``"61 epochs (stopped early, kept epoch 41)"`` for one member."""
+    kept = record.get("best_epoch")
+    kept_words = "" if kept is None else f", kept epoch {kept + 1}"
+    return (
+        f"{plural(record['epochs'], 'epoch')}"
+        f" ({describe_stop(record.get('stop_reason'))}{kept_words})"
+    )
 
 
 def _is_count(value) -> bool:

@@ -1,12 +1,14 @@
 """``train``: a table in, a trained network with its preprocessing out.
 
 The steps, in order: check the inputs, leave out rows without a target, settle
-the task, split the rows into training and validation parts (stratified by
-class for classifiers), fit the preprocessing on the training part only, build
-the network (``hidden`` layers, then a softmax or one output), train it with
-Adam and early stopping on the validation loss (which restores the best epoch's
-weights), and write the :class:`~glassnet.tabular.summary.Summary`. Every
-decision is said through ``log``, one sentence each.
+the task. Then, for an ensemble (``members`` > 1, the default): fit the
+preprocessing on every row and train one member per fold
+(:mod:`glassnet.tabular.ensemble`). For one network: split the rows into
+training and validation parts (stratified by class for classifiers), fit the
+preprocessing on the training part only, and train the network
+(:mod:`glassnet.tabular.fitting`) with early stopping on the validation loss.
+Last, write the :class:`~glassnet.tabular.summary.Summary`. Every decision is
+said through ``log``, one sentence each.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ..callbacks import EarlyStopping
-from ..layers import Dense
+from .._validation import is_int
 from ..network import Network
-from ..optimizers import Adam
 from ..recording import Recorder
 from ..training import split_rows
 from ._cells import check_frame, texts
 from ._words import plural, quoted_list
+from .ensemble import train_members
+from .fitting import architecture, build_network, fit_network
 from .model import TabularModel
 from .preprocessor import TabularPreprocessor
 from .settings import DEFAULTS, TrainSettings
@@ -48,6 +50,8 @@ def train(
     learning_rate: float = DEFAULTS.learning_rate,
     validation_split: float = DEFAULTS.validation_split,
     patience: int = DEFAULTS.patience,
+    members: int = DEFAULTS.members,
+    bins: int = DEFAULTS.bins,
     seed: int | None = DEFAULTS.seed,
     dtype: str = DEFAULTS.dtype,
     verbose: int = 0,
@@ -65,7 +69,7 @@ def train(
     drop : iterable of str, default=()
         Columns to leave out.
     hidden, activation, epochs, batch_size, learning_rate, validation_split, \
-patience, seed, dtype
+patience, members, bins, seed, dtype
         The training settings; see :class:`TrainSettings` for their meaning
         and defaults.
     verbose : {0, 1, 2}, default=0
@@ -99,6 +103,8 @@ patience, seed, dtype
         learning_rate=learning_rate,
         validation_split=validation_split,
         patience=patience,
+        members=members,
+        bins=bins,
         seed=seed,
         dtype=dtype,
     )
@@ -131,29 +137,82 @@ def train_model(
     frame = _check_inputs(frame, target, task, settings)
     frame = rows_with_target(frame, target, say)
     task, reason = _settle_task(frame[target], task)
+    n_members = _members_for(len(frame), settings, say)
+    if n_members > 1:
+        prep = TabularPreprocessor(bins=settings.bins).fit(
+            frame, target=target, drop=drop, task=task
+        )
+        _say_preprocessing(prep, reason, say)
+        X = prep.transform(frame)
+        say(
+            f"training {n_members} networks on {plural(len(frame), 'row')}: each"
+            f" learns from {n_members - 1} of {n_members} folds and stops after"
+            f" {settings.patience} epochs without improvement on the other"
+        )
+        net, members, metrics = train_members(
+            prep,
+            X,
+            prep.encode_target(frame[target]),
+            settings,
+            n_members,
+            callbacks=_watch_rows(list(callbacks), X),
+            verbose=verbose,
+            say=say,
+        )
+        summary = Summary.of_run(settings, len(frame), len(frame), 0, net.history)
+        summary.members, summary.validation_metrics = members, metrics
+        say(f"validation (out of fold, {len(frame)} rows): {format_metrics(metrics)}")
+        model = TabularModel(prep, net)
+    else:
+        model, summary = _train_one(
+            frame, target, task, reason, drop, settings, verbose, say, callbacks
+        )
+    net = model.network
+    net.metadata["preprocessing"] = model.preprocessor.to_dict()
+    summary.to_metadata(net.metadata)
+    return model
+
+
+def _members_for(n_rows: int, settings: TrainSettings, say) -> int:
+    """Return the members to train: one when the rows are too few for folds."""
+    if settings.members > 1 and n_rows < 2 * settings.members:
+        say(
+            f"{plural(n_rows, 'row')} are too few for {settings.members} members"
+            " (each needs 2 rows to validate on): training one network"
+        )
+        return 1
+    return settings.members
+
+
+def _train_one(frame, target, task, reason, drop, settings, verbose, say, callbacks):
+    """Train one network with a held-out validation part; return (model, summary)."""
     train_part, val_part = _split(frame, target, task, settings, say)
-    prep = TabularPreprocessor().fit(train_part, target=target, drop=drop, task=task)
+    prep = TabularPreprocessor(bins=settings.bins).fit(
+        train_part, target=target, drop=drop, task=task
+    )
     _say_preprocessing(prep, reason, say)
     X_train = prep.transform(train_part)
     y_train = prep.encode_target(train_part[target])
-    net = _build_network(prep, settings, say)
-    callbacks = _watch_rows(list(callbacks), X_train)
+    net = build_network(prep, settings, settings.seed)
+    say(
+        f"network: {architecture(net)}, {net.n_params:,} parameters;"
+        f" Adam, learning rate {settings.learning_rate:g}"
+    )
     validation_data = None
     if len(val_part):
         validation_data = (
             prep.transform(val_part),
             prep.encode_target(val_part[target]),
         )
-        callbacks.append(EarlyStopping(patience=settings.patience))
     _say_plan(len(train_part), len(val_part), settings, say)
-    net.fit(
+    fit_network(
+        net,
         X_train,
         y_train,
-        epochs=settings.epochs,
-        batch_size=settings.batch_size,
-        validation_data=validation_data,
-        callbacks=callbacks,
-        verbose=verbose,
+        validation_data,
+        settings,
+        _watch_rows(list(callbacks), X_train),
+        verbose,
     )
     model = TabularModel(prep, net)
     summary = Summary.of_run(
@@ -166,9 +225,7 @@ def train_model(
             f"validation ({len(val_part)} rows):"
             f" {format_metrics(summary.validation_metrics)}"
         )
-    net.metadata["preprocessing"] = prep.to_dict()
-    summary.to_metadata(net.metadata)
-    return model
+    return model, summary
 
 
 def _check_hidden(hidden) -> tuple[int, ...]:
@@ -199,6 +256,16 @@ def _check_inputs(frame, target, task, settings: TrainSettings) -> pd.DataFrame:
     """Return the checked frame; raise a one-line ValueError for a bad argument."""
     frame = check_frame(frame)
     check_target(frame, target, task)
+    if not (is_int(settings.members) and settings.members >= 1):
+        raise ValueError(
+            f"members must be a positive whole number, got {settings.members!r}"
+        )
+    size = settings.batch_size
+    if size is not None and not (is_int(size) and size >= 1):
+        raise ValueError(
+            f"batch_size must be a positive whole number or None (chosen by the"
+            f" table's size), got {size!r}"
+        )
     split = settings.validation_split
     if not (isinstance(split, int | float) and 0 <= split < 1):
         raise ValueError(
@@ -246,32 +313,6 @@ def _say_preprocessing(prep: TabularPreprocessor, reason: str, say) -> None:
     )
 
 
-def _build_network(prep: TabularPreprocessor, settings: TrainSettings, say) -> Network:
-    """Return the untrained network: hidden layers, then softmax or one output."""
-    layers, n_inputs = [], prep.n_features
-    for units in settings.hidden:
-        layers.append(Dense(n_inputs, units, settings.activation))
-        n_inputs = units
-    if prep.task == "classification":
-        layers.append(Dense(n_inputs, len(prep.classes), "softmax"))
-        loss = "categorical_crossentropy"
-    else:
-        layers.append(Dense(n_inputs, 1))
-        loss = "mse"
-    net = Network(
-        layers,
-        loss=loss,
-        optimizer=Adam(learning_rate=settings.learning_rate),
-        dtype=settings.dtype,
-        seed=settings.seed,
-    )
-    say(
-        f"network: {_architecture(net)}, {net.n_params:,} parameters;"
-        f" Adam, learning rate {settings.learning_rate:g}"
-    )
-    return net
-
-
 def _say_plan(n_train: int, n_val: int, settings: TrainSettings, say) -> None:
     """Say how many rows train and validate, and when training stops."""
     if n_val:
@@ -281,12 +322,6 @@ def _say_plan(n_train: int, n_val: int, settings: TrainSettings, say) -> None:
         )
     else:
         say(f"training on {plural(n_train, 'row')} for {settings.epochs} epochs")
-
-
-def _architecture(net: Network) -> str:
-    """Return ``"11 -> 16 -> 8 -> 2 (relu, relu, softmax)"``."""
-    activations = [layer.activation.name for layer in net.dense_layers]
-    return f"{' -> '.join(map(str, net.widths))} ({', '.join(activations)})"
 
 
 def _watch_rows(callbacks: list, X_train) -> list:
