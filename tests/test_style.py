@@ -26,6 +26,7 @@ ENGINE = [
 # it reaches an extra through its owner, inside the function that needs it.
 EXTRAS = {
     "sklearn": "estimator",  # glassnet[sklearn]
+    "scipy": "estimator",  # comes with scikit-learn: L-BFGS-B for solver="lbfgs"
     "pandas": "tabular",  # glassnet[tabular]
     "pyarrow": "tabular",  # glassnet[tabular]
     "matplotlib": "plotting",  # glassnet[plot]
