@@ -68,6 +68,8 @@ def regression_data(n_samples=80, n_outputs=1, seed=0):
         GlassnetRegressor(
             hidden_layer_sizes=(8, 8), activation="tanh", solver="sgd", alpha=0.01
         ),
+        GlassnetClassifier(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=50),
+        GlassnetRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=50),
     ]
 )
 def test_scikit_learn_estimator_checks(estimator, check):

@@ -39,6 +39,20 @@ class _Run:
     power_t: float = 0.5
 
 
+def _set_rate(optimizer, rate: float) -> None:
+    """Set SGD's learning rate as scikit-learn's schedules do.
+
+    scikit-learn's velocity is a step (the rate inside it), glassnet's a sum of
+    gradients (times the rate at each step): rescaling it by old rate / new
+    rate keeps the next steps scikit-learn's, momentum and Nesterov included.
+    """
+    ratio = optimizer.learning_rate / rate
+    for slots in optimizer.state.values():
+        if "velocity" in slots:
+            slots["velocity"] *= ratio
+    optimizer.learning_rate = rate
+
+
 class _ScikitLearnRules(Callback):
     """scikit-learn's bookkeeping, run by glassnet's training loop.
 
@@ -152,7 +166,7 @@ class _ScikitLearnRules(Callback):
         self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
         if run.schedule == "invscaling":  # scikit-learn's, by samples seen
             rate = run.learning_rate_init / (self.t + 1) ** run.power_t
-            network.optimizer.learning_rate = rate * run.gradient_scale
+            _set_rate(network.optimizer, rate * run.gradient_scale)
         if self.no_improvement_count > run.n_iter_no_change:
             self._no_improvement(network, run)
 
@@ -166,7 +180,7 @@ class _ScikitLearnRules(Callback):
         optimizer = network.optimizer
         rate = optimizer.learning_rate / run.gradient_scale
         if run.schedule == "adaptive" and rate > 1e-6:
-            optimizer.learning_rate /= 5.0
+            _set_rate(optimizer, optimizer.learning_rate / 5.0)
             self.no_improvement_count = 0
             if run.verbose:
                 print(f"{message} Setting learning rate to {rate / 5.0:f}")
