@@ -16,6 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
+import glassnet.modelfile
 from glassnet.estimator import GlassnetClassifier, GlassnetRegressor
 from glassnet.estimator._base import _Task
 from glassnet.estimator._lbfgs import _Objective
@@ -251,6 +252,19 @@ def test_poisson_loss_takes_scikit_learns_steps_from_the_same_weights(solver):
         theirs.set_params(max_iter=20).fit(X, y)
     assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-6)
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-5)
+
+
+@quietly
+def test_a_poisson_network_saved_as_a_model_file_predicts_the_same(tmp_path):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 3))
+    y = rng.poisson(np.exp(X[:, 0]))
+    reg = GlassnetRegressor(loss="poisson", hidden_layer_sizes=(4,), max_iter=5)
+    reg.fit(X, y)
+    glassnet.modelfile.save(reg.network_, tmp_path / "counts.npz")
+    network = glassnet.modelfile.load(tmp_path / "counts.npz")
+    assert network.loss.name == "poisson"
+    np.testing.assert_array_equal(network.predict(X).ravel(), reg.predict(X))
 
 
 def test_poisson_loss_refuses_negative_targets_in_one_line():
