@@ -132,6 +132,13 @@ def test_lbfgs_warns_on_max_fun_and_converges_on_tol():
     assert clf.score(X, y) == 1.0
 
 
+def test_lbfgs_on_overflowing_data_raises_scikit_learns_error():
+    rng = np.random.default_rng(0)
+    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    with pytest.raises(ValueError, match="Solver produced non-finite parameter"):
+        GlassnetRegressor(solver="lbfgs").fit(X, rng.normal(size=10))
+
+
 def test_partial_fit_is_for_stochastic_solvers_only():
     clf = GlassnetClassifier(solver="lbfgs")
     assert not hasattr(clf, "partial_fit")

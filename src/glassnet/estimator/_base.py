@@ -213,6 +213,8 @@ class _GlassnetMLP(FittedWeights, BaseEstimator):
     def _fit_lbfgs(self, X, targets, sample_weight, task) -> None:
         """Train with L-BFGS-B on the whole data (early stopping does not apply)."""
         result = fit_lbfgs(self, X, targets, sample_weight, task)
+        if not np.isfinite(result.loss):  # no finite loss anywhere it looked
+            raise non_finite()
         self.n_iter_, self.loss_ = result.n_iter, result.loss
         # scikit-learn keeps no curve for lbfgs; here, each iteration's loss.
         self.loss_curve_ = result.loss_curve
