@@ -20,12 +20,13 @@ from . import (
     _common,
     _contenders,
     bench_accuracy,
+    bench_lbfgs,
     bench_mnist,
     bench_predict,
     bench_tutorial,
 )
 
-BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy")
+BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy", "lbfgs")
 
 #: Sizes of the smoke run: every code path, a few seconds in all.
 SMOKE_WIDTHS = ((64, 32, 10), (64, 48, 24, 10))
@@ -261,6 +262,15 @@ def main(argv=None) -> int:
                     data_note=data_note,
                 )
                 text = bench_predict.to_markdown(result)
+            elif name == "lbfgs":
+                result = bench_lbfgs.run(
+                    **(
+                        {"repeats": 2, "n_samples": 300, "max_iter": 20}
+                        if smoke
+                        else {}
+                    )
+                )
+                text = bench_lbfgs.to_markdown(result)
             else:
                 result = (
                     bench_accuracy.run(datasets=("iris",), n_seeds=2, epochs=20)

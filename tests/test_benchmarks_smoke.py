@@ -20,7 +20,7 @@ import pytest
 import glassnet
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy")
+BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy", "lbfgs")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_every_benchmark_reports_results_and_targets(smoke):
         assert isinstance(target["met"], bool)
 
 
-@pytest.mark.parametrize("name", ["tutorial", "mnist", "predict"])
+@pytest.mark.parametrize("name", ["tutorial", "mnist", "predict", "lbfgs"])
 def test_timed_rows_have_medians_and_ratios(smoke, name):
     report, _, _ = smoke
     rows = report["benchmarks"][name]["results"]
@@ -131,3 +131,12 @@ def test_tables_are_printed_in_markdown(smoke):
         assert "### Targets" in text
         assert "| contender |" in text
         assert "|---|" in text
+
+
+def test_lbfgs_reports_accuracy_and_iterations_of_both(smoke):
+    report, _, _ = smoke
+    rows = report["benchmarks"]["lbfgs"]["results"]
+    assert {row["contender"] for row in rows} == {"glassnet", "scikit-learn"}
+    for row in rows:
+        assert 0 <= row["accuracy_percent"] <= 100
+        assert 1 <= row["median_n_iter"] <= 20

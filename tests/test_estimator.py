@@ -68,6 +68,8 @@ def regression_data(n_samples=80, n_outputs=1, seed=0):
         GlassnetRegressor(
             hidden_layer_sizes=(8, 8), activation="tanh", solver="sgd", alpha=0.01
         ),
+        GlassnetClassifier(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=50),
+        GlassnetRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=50),
     ]
 )
 def test_scikit_learn_estimator_checks(estimator, check):
@@ -464,8 +466,17 @@ def test_weights_that_leave_one_class_are_refused():
     X, y = digits(60)
     with pytest.raises(ValueError, match="at least 2 classes"):
         GlassnetClassifier().fit(X, y, sample_weight=(y == 3).astype(float))
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        GlassnetClassifier().fit(X, np.full(60, 7))
+
+
+@quietly
+def test_a_single_class_fits_and_is_predicted_as_scikit_learns():
+    X, _ = digits(60)
+    y = np.full(60, 7)
+    ours = GlassnetClassifier(max_iter=5, random_state=0).fit(X, y)
+    theirs = MLPClassifier(max_iter=5, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    assert ours.predict_proba(X).shape == theirs.predict_proba(X).shape
 
 
 # -- saving and pickling -------------------------------------------------------
@@ -513,14 +524,20 @@ def test_get_and_set_params_use_scikit_learns_names():
         name: mlp[name] for name in shared
     }
     assert set(params) - set(mlp) == {"dropout", "dtype", "class_weight"}
-    assert set(mlp) - set(params) == {"learning_rate", "power_t", "max_fun"}
+    assert set(mlp) <= set(params)  # a grid for MLPClassifier runs unchanged
+    regressor = GlassnetRegressor().get_params()
+    assert set(MLPRegressor().get_params()) == set(regressor) - {"dropout", "dtype"}
+    assert regressor["loss"] == "squared_error"
     assert clone(GlassnetRegressor(alpha=0.5)).get_params()["alpha"] == 0.5
 
 
 @pytest.mark.parametrize(
     ("params", "match"),
     [
-        ({"solver": "lbfgs"}, "solver='lbfgs' is not supported"),
+        ({"solver": "newton"}, "solver must be one of"),
+        ({"learning_rate": "optimal"}, "learning_rate must be one of"),
+        ({"power_t": -0.5}, "power_t must be a number >= 0"),
+        ({"max_fun": 0}, "max_fun must be an integer >= 1"),
         ({"activation": "swish"}, "activation must be one of"),
         ({"hidden_layer_sizes": (10, 0)}, "hidden_layer_sizes must be positive"),
         ({"alpha": -1.0}, "alpha must be a number >= 0"),

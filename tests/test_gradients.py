@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from glassnet import SGD, Dense, Network
-from glassnet.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from glassnet.activations import (
+    Exp,
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
 from glassnet.gradcheck import (
     check_fused_loss,
     check_layer,
@@ -23,6 +31,7 @@ from glassnet.losses import (
     CategoricalCrossEntropy,
     HalfSquaredError,
     MeanSquaredError,
+    Poisson,
 )
 
 # A correct float64 gradient typically agrees to 1e-9 or better.
@@ -32,7 +41,15 @@ TOLERANCE = 1e-6
 # default 1e-6 (where a correct 2e-5 entry of a softmax gradient misses 1e-6).
 EPS = 1e-5
 
-ACTIVATION_NAMES = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"]
+ACTIVATION_NAMES = [
+    "identity",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "exp",
+    "softmax",
+]
 
 
 def away_from_zero(rng, shape, low=0.1, high=2.0):
@@ -74,6 +91,7 @@ def test_relative_error_is_zero_for_equal_arrays_and_large_for_different_ones():
         pytest.param(ReLU, id="relu"),
         pytest.param(LeakyReLU, id="leaky_relu"),
         pytest.param(lambda: LeakyReLU(alpha=0.3), id="leaky_relu_alpha_0.3"),
+        pytest.param(Exp, id="exp"),
         pytest.param(Softmax, id="softmax"),
     ],
 )
@@ -107,6 +125,23 @@ def test_dense_param_and_input_gradients_match_finite_differences(activation, us
         assert error < TOLERANCE, name
 
 
+def test_dense_weight_gradient_of_sparse_inputs_equals_the_dense_one():
+    sparse = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(5)
+    inputs = rng.normal(size=(6, 4)) * (rng.random((6, 4)) < 0.4)
+    grad_output = rng.normal(size=(6, 3))
+    grads = []
+    for X in (inputs, sparse.csr_matrix(inputs), sparse.csr_array(inputs)):
+        layer = Dense(4, 3, "tanh", rng=0)
+        outputs = layer.forward(X)
+        layer.backward(grad_output, input_grad=False)
+        grads.append((outputs, layer.grads["weights"].copy()))
+    for outputs, weights_grad in grads[1:]:
+        assert isinstance(outputs, np.ndarray)
+        np.testing.assert_allclose(outputs, grads[0][0], rtol=1e-12)
+        np.testing.assert_allclose(weights_grad, grads[0][1], rtol=1e-12)
+
+
 # -- losses -------------------------------------------------------------------------
 
 
@@ -120,6 +155,11 @@ def _bce_hard_case(rng):
 
 def _bce_soft_case(rng):
     return rng.uniform(0.05, 0.95, size=(4, 3)), rng.uniform(0, 1, size=(4, 3))
+
+
+def _poisson_case(rng):
+    # Counts (zeros included: y log y is 0 there) against positive rates.
+    return rng.uniform(0.2, 3.0, size=(4, 3)), rng.poisson(1.5, (4, 3)) * 1.0
 
 
 def _cce_labels_case(rng):
@@ -142,18 +182,22 @@ LOSS_CASES = [
     pytest.param(CategoricalCrossEntropy, _cce_labels_case, id="cce-labels"),
     pytest.param(CategoricalCrossEntropy, _cce_one_hot_case, id="cce-one_hot"),
     pytest.param(CategoricalCrossEntropy, _cce_soft_case, id="cce-probabilities"),
+    pytest.param(Poisson, _poisson_case, id="poisson"),
 ]
 
 FUSED_CASES = [
     pytest.param(BinaryCrossEntropy, Sigmoid, "binary", id="bce+sigmoid"),
     pytest.param(CategoricalCrossEntropy, Softmax, "labels", id="cce+softmax-labels"),
     pytest.param(CategoricalCrossEntropy, Softmax, "one_hot", id="cce+softmax-one_hot"),
+    pytest.param(Poisson, Exp, "counts", id="poisson+exp"),
 ]
 
 
 def _fused_targets(kind, rng, shape):
     if kind == "binary":
         return rng.integers(0, 2, shape) * 1.0
+    if kind == "counts":
+        return rng.poisson(2.0, shape) * 1.0
     labels = rng.integers(0, shape[1], shape[0])
     return labels if kind == "labels" else np.eye(shape[1])[labels]
 
@@ -207,12 +251,14 @@ LOSS_CLASSES = {
     "half_squared_error": HalfSquaredError,
     "binary_crossentropy": BinaryCrossEntropy,
     "categorical_crossentropy": CategoricalCrossEntropy,
+    "poisson": Poisson,
 }
 OUTPUT_ACTIVATIONS = {
     "mse": ACTIVATION_NAMES,
     "half_squared_error": ACTIVATION_NAMES,
     "binary_crossentropy": ["sigmoid", "softmax"],
     "categorical_crossentropy": ["softmax", "sigmoid"],
+    "poisson": ["exp", "sigmoid"],
 }
 
 
@@ -248,6 +294,8 @@ def _make_targets(case, rng):
         return rng.normal(size=(n_samples, n_outputs))
     if case["loss_name"] == "binary_crossentropy":
         return rng.integers(0, 2, (n_samples, n_outputs)) * 1.0
+    if case["loss_name"] == "poisson":
+        return rng.poisson(1.5, (n_samples, n_outputs)) * 1.0
     labels = rng.integers(0, n_outputs, n_samples)
     return np.eye(n_outputs)[labels] if case["one_hot"] else labels
 

@@ -26,6 +26,7 @@ ENGINE = [
 # it reaches an extra through its owner, inside the function that needs it.
 EXTRAS = {
     "sklearn": "estimator",  # glassnet[sklearn]
+    "scipy": "estimator",  # comes with scikit-learn: L-BFGS-B for solver="lbfgs"
     "pandas": "tabular",  # glassnet[tabular]
     "pyarrow": "tabular",  # glassnet[tabular]
     "matplotlib": "plotting",  # glassnet[plot]
@@ -102,7 +103,11 @@ def code_lines(path):
 # network into three files (network, parameters, prediction), whose imports and
 # headers cost about 20 lines. This ceiling stops growth; it is no target.
 # +1: Network imports check_seed (F16: a bad seed is named in one line).
-ENGINE_BUDGET = 936
+# +45 (issue 13, scikit-learn's MLP as a drop-in): the Exp activation and the
+# Poisson loss (MLPRegressor(loss="poisson"); each a forward rule beside its
+# backward rule, as the others), Network.flat_parameters/flat_gradients for
+# whole-vector solvers (lbfgs), and sparse X in Dense's weight gradient.
+ENGINE_BUDGET = 981
 
 
 def test_engine_stays_readable_in_one_sitting():

@@ -63,10 +63,10 @@ def _first_non_number(array: np.ndarray):
 
 def check_same_length(X: np.ndarray, y: np.ndarray, *, names=("X", "y")) -> None:
     """Raise if ``X`` and ``y`` hold different numbers of samples."""
-    if len(X) != len(y):
+    if X.shape[0] != len(y):
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same number of samples, got"
-            f" {len(X)} rows in {names[0]} and {len(y)} in {names[1]}"
+            f" {X.shape[0]} rows in {names[0]} and {len(y)} in {names[1]}"
         )
 
 
@@ -127,6 +127,8 @@ def check_array(
         If the values are not numbers, the shape is wrong, the array is empty, or
         (with ``finite``) it holds NaN or infinity.
     """
+    if is_sparse(array):
+        return _check_sparse(array, name, dtype, n_columns, finite)
     shape_text = "(n_samples,)" if ndim == 1 else "(n_samples, n_features)"
     try:
         raw = np.asarray(array)
@@ -168,6 +170,36 @@ def check_array(
             " remove or impute them before training"
         )
     return result
+
+
+def is_sparse(array) -> bool:
+    """Return whether ``array`` is a SciPy sparse matrix or array.
+
+    Duck typed, so that glassnet imports no SciPy: only the first layer sees
+    sparse inputs, through ``X @ weights`` and ``X.T @ grad``.
+    """
+    return hasattr(array, "tocsr") and hasattr(array, "nnz")
+
+
+def _check_sparse(array, name: str, dtype, n_columns: int | None, finite: bool):
+    """Return a sparse ``array`` as CSR of ``dtype`` (rows slice cheaply), or raise."""
+    rows = array.tocsr().astype(dtype, copy=False)
+    if rows.ndim != 2 or rows.shape[0] == 0:
+        raise ValueError(
+            f"{name} must be a sparse matrix of shape (n_samples, n_features) with at"
+            f" least one sample, got shape {rows.shape}"
+        )
+    if n_columns is not None and rows.shape[1] != n_columns:
+        raise ValueError(
+            f"{name} has {rows.shape[1]} columns but {n_columns} are expected;"
+            " pass the same columns the network was built for"
+        )
+    if finite and not np.isfinite(rows.data).all():
+        raise ValueError(
+            f"{name} contains NaN or infinite values; remove or impute them"
+            " before training"
+        )
+    return rows
 
 
 def check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray:
@@ -224,7 +256,7 @@ def check_validation_data(network, validation_data) -> tuple:
     check_same_length(X_val, y_val, names=("X_val", "y_val"))
     w_val = None
     if len(validation_data) == 3 and validation_data[2] is not None:
-        w_val = check_sample_weight(validation_data[2], len(X_val), dtype)
+        w_val = check_sample_weight(validation_data[2], X_val.shape[0], dtype)
     return X_val, y_val, w_val
 
 

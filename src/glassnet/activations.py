@@ -197,6 +197,22 @@ class LeakyReLU(Activation):
         return np.multiply(grad_output, slope, out=out)
 
 
+class Exp(Activation):
+    """Exponential: ``a = exp(z)``, ``da/dz = a``: the inverse log link (Poisson).
+
+    NOTE: not clamped: an overflow shows as an infinite loss, which training
+    reports, rather than as a wrong finite prediction.
+    """
+
+    name = "exp"
+
+    def apply(self, z, *, out=None):
+        return np.exp(z, out=out)
+
+    def backward(self, grad_output, *, out=None):
+        return np.multiply(grad_output, self.outputs, out=out)
+
+
 class Softmax(Activation):
     """Row-wise softmax: ``a_ij = exp(z_ij) / sum_k exp(z_ik)``, stable for any z.
 
@@ -222,7 +238,7 @@ class Softmax(Activation):
 
 
 _ACTIVATIONS = {
-    cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)
+    cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Exp, Softmax)
 }
 _ALIASES = {"linear": "identity", None: "identity"}
 
@@ -234,7 +250,7 @@ def get(activation) -> Activation:
     ----------
     activation : str or Activation or None
         One of ``"identity"`` (also ``"linear"`` or None), ``"sigmoid"``,
-        ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"softmax"``.
+        ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"exp"``, ``"softmax"``.
 
     Raises
     ------

@@ -195,7 +195,10 @@ default="auto"
         self.grad_preactivations = grad_z
         # Written into the existing arrays: they are views into the network's
         # gradient buffer, which the optimizer reads.
-        np.matmul(self.inputs.T, grad_z, out=self.grads["weights"])
+        if isinstance(self.inputs, np.ndarray):
+            np.matmul(self.inputs.T, grad_z, out=self.grads["weights"])
+        else:  # sparse inputs (SciPy CSR): X.T @ grad is dense
+            self.grads["weights"][...] = self.inputs.T @ grad_z
         if self.use_bias:
             np.sum(grad_z, axis=0, out=self.grads["biases"])
         if input_grad:

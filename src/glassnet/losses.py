@@ -262,6 +262,51 @@ class CategoricalCrossEntropy(Loss):
         return grad
 
 
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Return ``x * log(y)``, taken as 0 where ``x == 0`` (scipy.special.xlogy)."""
+    return x * np.log(np.where(x > 0, y, 1.0))
+
+
+class Poisson(Loss):
+    """Half the Poisson deviance: ``sum_outputs(y log(y / p) - y + p)`` per sample.
+
+    For counts and rates ``y >= 0`` predicted by ``p > 0``, as scikit-learn's
+    ``MLPRegressor(loss="poisson")``. After an ``exp`` output (the log link) the
+    value comes from the logits, ``exp(z) - y z + y log(y) - y``, and the
+    gradient is fused: ``(exp(z) - y) / n_samples``.
+    """
+
+    name = "poisson"
+    fused_activation = activations.Exp
+
+    def check_targets(self, y, n_outputs, dtype):
+        y_array = super().check_targets(y, n_outputs, dtype)
+        if (y_array < 0).any():
+            raise ValueError(
+                "y must hold values >= 0 (counts or rates) for the Poisson loss,"
+                f" got values down to {y_array.min()}"
+            )
+        return y_array
+
+    def forward(self, outputs, y, sample_weight=None):
+        self.probs = np.maximum(outputs, np.finfo(outputs.dtype).tiny)  # p > 0
+        self.y, self.scale = y, self._scale(len(y), sample_weight)
+        deviance = _xlogy(y, y / self.probs) - y + self.probs
+        return self._scaled_sum(deviance, self.scale)
+
+    def backward(self):
+        return (1.0 - self.y / self.probs) * self.scale
+
+    def forward_fused(self, logits, outputs, y, sample_weight=None):
+        self.probs, self.y = outputs, y
+        self.scale = self._scale(len(y), sample_weight)
+        deviance = outputs - y * logits + _xlogy(y, y) - y
+        return self._scaled_sum(deviance, self.scale)
+
+    def backward_fused(self):
+        return (self.probs - self.y) * self.scale
+
+
 _LOSSES = {
     cls.name: cls
     for cls in (
@@ -269,6 +314,7 @@ _LOSSES = {
         HalfSquaredError,
         BinaryCrossEntropy,
         CategoricalCrossEntropy,
+        Poisson,
     )
 }
 _ALIASES = {"bce": "binary_crossentropy", "cce": "categorical_crossentropy"}
@@ -280,8 +326,8 @@ def get(loss) -> Loss:
     Parameters
     ----------
     loss : str or Loss
-        ``"mse"``, ``"half_squared_error"``, ``"binary_crossentropy"`` (``"bce"``)
-        or ``"categorical_crossentropy"`` (``"cce"``).
+        ``"mse"``, ``"half_squared_error"``, ``"binary_crossentropy"`` (``"bce"``),
+        ``"categorical_crossentropy"`` (``"cce"``) or ``"poisson"``.
     """
     if isinstance(loss, Loss):
         return loss

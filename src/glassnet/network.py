@@ -35,7 +35,7 @@ class Network(Predictor):
         layer's ``n_inputs`` must equal the previous layer's ``n_units``.
     loss : str or Loss, default="mse"
         ``"mse"``, ``"half_squared_error"``, ``"binary_crossentropy"``,
-        ``"categorical_crossentropy"`` or a :class:`~glassnet.losses.Loss`.
+        ``"categorical_crossentropy"``, ``"poisson"`` or a ``Loss``.
     optimizer : str or Optimizer, default="sgd"
         ``"sgd"``, ``"adam"`` or an :class:`~glassnet.optimizers.Optimizer`
         (for example ``SGD(learning_rate=0.5, momentum=0.9)``).
@@ -193,6 +193,16 @@ class Network(Predictor):
         """Number of trainable numbers (weights and biases)."""
         return self._param_buffer.size
 
+    @property
+    def flat_parameters(self) -> np.ndarray:
+        """Every parameter in one array, (n_params,): ``params`` are views of it."""
+        return self._param_buffer
+
+    @property
+    def flat_gradients(self) -> np.ndarray:
+        """dL/d``flat_parameters`` of the last backward pass, shape (n_params,)."""
+        return self._grad_buffer
+
     def named_parameters(self) -> dict[str, np.ndarray]:
         """Return every parameter by dotted name, such as ``"layers.0.weights"``.
 
@@ -306,7 +316,7 @@ class Network(Predictor):
         y = self.loss.check_targets(y, self.n_outputs, self.dtype)
         check_same_length(X, y)
         if sample_weight is not None:
-            sample_weight = check_sample_weight(sample_weight, len(X), self.dtype)
+            sample_weight = check_sample_weight(sample_weight, X.shape[0], self.dtype)
         return X, y, sample_weight
 
     def compute_loss(self, X, y, sample_weight=None) -> float:

@@ -76,13 +76,14 @@ class Predictor:
         weights = self._param_buffer
         # NaN or infinite outputs are refused in one line, not warned about.
         with quiet_numerics():
-            if len(X) <= _PREDICT_ROWS:
+            n_samples = X.shape[0]  # sparse X has no len()
+            if n_samples <= _PREDICT_ROWS:
                 return check_outputs(self._infer(X)[1], weights)
             # In blocks of rows: intermediates of a few MB stay in cache and are
             # reused, where whole-set ones are hundreds of MB of fresh pages
             # (to measure: benchmarks/bench_predict.py, before and after a change).
-            outputs = np.empty((len(X), self.n_outputs), dtype=self.dtype)
-            for start in range(0, len(X), _PREDICT_ROWS):
+            outputs = np.empty((n_samples, self.n_outputs), dtype=self.dtype)
+            for start in range(0, n_samples, _PREDICT_ROWS):
                 rows = slice(start, start + _PREDICT_ROWS)
                 outputs[rows] = check_outputs(self._infer(X[rows])[1], weights, start)
         return outputs

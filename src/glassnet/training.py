@@ -170,7 +170,7 @@ def _weigh_and_split(
     """
     classes = class_indices(network.loss, y)
     weights = merged_weights(
-        sample_weight, class_weight, classes, len(X), network.dtype
+        sample_weight, class_weight, classes, X.shape[0], network.dtype
     )
     if validation_data is not None and validation_split:
         raise ValueError("pass validation_data or validation_split, not both")
@@ -182,7 +182,8 @@ def _weigh_and_split(
         raise ValueError(
             f"validation_split must be a fraction in (0, 1), got {validation_split!r}"
         )
-    train, rows = _split_validation(network.rng, len(X), validation_split, classes)
+    n_samples = X.shape[0]
+    train, rows = _split_validation(network.rng, n_samples, validation_split, classes)
     if weights is None:
         return X[train], y[train], None, (X[rows], y[rows], None)
     return X[train], y[train], weights[train], (X[rows], y[rows], weights[rows])
@@ -218,7 +219,7 @@ class _Batches:
     """
 
     def __init__(self, X, y, weights, batch_size, shuffle: bool) -> None:
-        n_samples = len(X)
+        n_samples = X.shape[0]  # sparse X has no len()
         if batch_size is None:
             batch_size = n_samples
         self.size = min(check_positive_int(batch_size, name="batch_size"), n_samples)
@@ -227,9 +228,12 @@ class _Batches:
         self.starts = range(0, n_samples, self.size)
         # A full batch is the same gradient in any order: keep the data as given.
         self.shuffle = shuffle and self.size < n_samples
+        # Sparse X (SciPy CSR, from the estimators) is gathered by row indexing.
+        self.sparse = not isinstance(X, np.ndarray)
         if self.shuffle:
             # Batches are gathered into these, not into new arrays each step.
-            self._X_rows = np.empty((self.size, *X.shape[1:]), dtype=X.dtype)
+            if not self.sparse:
+                self._X_rows = np.empty((self.size, *X.shape[1:]), dtype=X.dtype)
             self._y_rows = np.empty((self.size, *y.shape[1:]), dtype=y.dtype)
 
     def new_order(self, rng) -> np.ndarray | None:
@@ -248,7 +252,10 @@ class _Batches:
         rows = order[start:stop]
         # NOTE: take writes into out= unbuffered only when mode is
         # not "raise"; the rows are a permutation, always in range.
-        X_batch = np.take(X, rows, 0, self._X_rows[: len(rows)], "clip")
+        if self.sparse:
+            X_batch = X[rows]
+        else:
+            X_batch = np.take(X, rows, 0, self._X_rows[: len(rows)], "clip")
         y_batch = np.take(y, rows, 0, self._y_rows[: len(rows)], "clip")
         return X_batch, y_batch, None if weights is None else weights.take(rows)
 
@@ -314,7 +321,7 @@ class _Epoch:
             if not self.mean:
                 total += loss
             else:
-                batch_weight = len(X_batch) if w_batch is None else w_batch.sum()
+                batch_weight = X_batch.shape[0] if w_batch is None else w_batch.sum()
                 total += loss * batch_weight
                 total_weight += batch_weight
             if outputs is not None:

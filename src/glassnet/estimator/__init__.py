@@ -8,7 +8,8 @@ package imports scikit-learn: ``pip install "glassnet[sklearn]"``.
 
 From the same weights they take scikit-learn's steps (``tests/test_estimator.py``
 checks it): the L2 penalty, mini-batches, ``loss_curve_``, stopping on ``tol``
-and ``n_iter_no_change``, ``warm_start`` and ``partial_fit``. They differ in:
+and ``n_iter_no_change``, learning-rate schedules, L-BFGS, ``warm_start`` and
+``partial_fit``. They differ in:
 
 - the initial weights and random draws (glassnet's: He for ReLU, Glorot
   otherwise), so the same ``random_state`` gives other, equally good, draws;
@@ -16,8 +17,15 @@ and ``n_iter_no_change``, ``warm_start`` and ``partial_fit``. They differ in:
   batch's *expected* total weight;
 - Adam adds ``epsilon`` after the bias correction (as PyTorch and Keras do):
   the same rule whenever ``epsilon`` is far below ``sqrt(v)``;
-- not supported: ``solver="lbfgs"``, ``learning_rate`` schedules other than
-  constant, ``power_t``, ``max_fun`` and sparse ``X``.
+- with ``solver="lbfgs"``, ``loss_curve_`` holds each iteration's loss, a
+  ``tol`` below L-BFGS-B's ``ftol`` lowers it too, and multi-output
+  regression minimises the squared error summed over outputs (the loss whose
+  gradient scikit-learn uses; ``loss_`` is scikit-learn's average).
+
+They take sparse ``X`` (CSR or CSC), ``solver="lbfgs"``, SGD's
+``learning_rate`` schedules and the regressor's ``loss="poisson"``, as
+scikit-learn's do; ``tests/test_sklearn_mlp_suite.py`` runs scikit-learn's own
+MLP tests against them.
 
 glassnet adds ``dropout``, ``dtype`` ("auto" keeps float32 ``X`` in float32)
 and, for the classifier, ``class_weight``.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from dataclasses import dataclass, replace
 from functools import partial
@@ -12,12 +11,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from .._numerics import NonFiniteOutputError
 from .._validation import check_weight_sum
@@ -25,8 +19,11 @@ from ..history import NonFiniteLossError
 from ..layers import Dense, Dropout
 from ..network import Network
 from ..optimizers import SGD, Adam
+from ._data import non_finite, seed, validated
+from ._lbfgs import fit_lbfgs
 from ._params import ACTIVATIONS, DTYPES, check_params, hidden_layer_sizes
 from ._rules import _Run, _ScikitLearnRules
+from ._weights import FittedWeights, write
 
 
 @dataclass(frozen=True)
@@ -54,60 +51,7 @@ class _Task:
     gradient_scale: float = 1.0
 
 
-def _non_finite(error: NonFiniteLossError | None = None) -> NonFiniteLossError:
-    """Return the error for training that diverged, in scikit-learn's words."""
-    detail = "" if error is None else f" (glassnet: {error})"
-    return NonFiniteLossError(
-        "Solver produced non-finite parameter weights. The input data may contain"
-        f" large values and need to be preprocessed.{detail}"
-    )
-
-
-#: scikit-learn's estimator checks assert this message verbatim, over several
-#: lines (check_dataframe_column_names_consistency): it is kept as it is.
-_FEATURE_NAMES = "The feature names should match those that were passed during fit."
-
-
-def _reworded(message: str, name: str) -> str:
-    """Return scikit-learn's message for bad data on one line (but one)."""
-    if message.startswith(_FEATURE_NAMES) or not message.strip():
-        return message
-    first = message.strip().splitlines()[0]
-    if "contains NaN" in first or "contains infinity" in first:
-        if first.startswith("Input y"):
-            return f"{first} Drop those rows, or fill in their targets"
-        # In place of several lines about estimators that accept NaN.
-        return (
-            f"{first} {name} does not accept missing or infinite values: impute"
-            " them (for example with sklearn.impute.SimpleImputer in a Pipeline)"
-            " or drop those rows"
-        )
-    return " ".join(message.split())
-
-
-def _validated(estimator, *args, **kwargs):
-    """Return scikit-learn's ``validate_data``, its errors reworded on one line."""
-    try:
-        return validate_data(estimator, *args, **kwargs)
-    except ValueError as error:
-        message = _reworded(str(error), type(estimator).__name__)
-        if message == str(error):
-            raise
-        raise ValueError(message) from None
-
-
-def _seed(random_state) -> int | None:
-    """Turn scikit-learn's ``random_state`` into a glassnet seed."""
-    if random_state is None or (
-        isinstance(random_state, numbers.Integral)
-        and not isinstance(random_state, bool)
-    ):
-        return random_state if random_state is None else int(random_state)
-    # A RandomState instance: each fit draws a new seed from it, as sklearn's do.
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-
-
-class _GlassnetMLP(BaseEstimator):
+class _GlassnetMLP(FittedWeights, BaseEstimator):
     """What the classifier and the regressor share: parameters, fit, predict.
 
     A subclass supplies ``_prepare_targets`` (returning the network's targets,
@@ -123,7 +67,9 @@ class _GlassnetMLP(BaseEstimator):
         solver="adam",
         alpha=0.0001,
         batch_size="auto",
+        learning_rate="constant",
         learning_rate_init=0.001,
+        power_t=0.5,
         max_iter=200,
         shuffle=True,
         random_state=None,
@@ -138,6 +84,7 @@ class _GlassnetMLP(BaseEstimator):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
         dropout=0.0,
         dtype="auto",
     ):
@@ -146,7 +93,9 @@ class _GlassnetMLP(BaseEstimator):
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
         self.max_iter = max_iter
         self.shuffle = shuffle
         self.random_state = random_state
@@ -161,6 +110,7 @@ class _GlassnetMLP(BaseEstimator):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
         self.dropout = dropout
         self.dtype = dtype
 
@@ -199,12 +149,17 @@ class _GlassnetMLP(BaseEstimator):
             loss=task.loss,
             optimizer=self._make_optimizer(task),
             dtype=dtype,
-            seed=_seed(self.random_state),
+            seed=seed(self.random_state),
         )
 
     def _start_network(self, n_features, dtype, task, first_pass, incremental):
-        """Build the network (first pass), or keep it for warm_start or partial_fit."""
-        if first_pass:
+        """Build the network (first pass), or keep it for warm_start or partial_fit.
+
+        Weights assigned to ``coefs_`` and ``intercepts_`` before the network
+        existed go into it, unless this is a first pass (as scikit-learn's).
+        """
+        assigned = self.__dict__.pop("_assigned", {})
+        if first_pass or not hasattr(self, "network_"):
             self.n_outputs_ = task.n_outputs
             self.out_activation_ = task.out_activation
             self.network_ = self._build_network(n_features, dtype, task)
@@ -212,6 +167,8 @@ class _GlassnetMLP(BaseEstimator):
             self._rules = _ScikitLearnRules(
                 self.network_, early_stopping=self.early_stopping
             )
+            for key, arrays in assigned.items() if not first_pass else ():
+                write(self.network_.dense_layers, key, arrays)
         else:
             if not incremental:
                 self.network_.optimizer = self._make_optimizer(task)  # as sklearn's
@@ -226,10 +183,9 @@ class _GlassnetMLP(BaseEstimator):
         check_params(self)
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
-        first_pass = not hasattr(self, "network_") or not (
-            self.warm_start or incremental
-        )
-        X, y = _validated(
+        has_weights = hasattr(self, "network_") or "_assigned" in vars(self)
+        first_pass = not has_weights or not (self.warm_start or incremental)
+        X, y = validated(
             self,
             X,
             y,
@@ -246,14 +202,35 @@ class _GlassnetMLP(BaseEstimator):
             check_weight_sum(sample_weight, name="sample_weight")
         sample_weight = self._add_class_weight(y, sample_weight, incremental)
         self._start_network(X.shape[1], X.dtype, task, first_pass, incremental)
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(X, targets, sample_weight, task)
+        else:
+            self._fit_stochastic(X, targets, y, sample_weight, task, incremental)
+        if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
+            raise non_finite()  # the last update overflowed, with a finite loss
+        return self
 
+    def _fit_lbfgs(self, X, targets, sample_weight, task) -> None:
+        """Train with L-BFGS-B on the whole data (early stopping does not apply)."""
+        result = fit_lbfgs(self, X, targets, sample_weight, task)
+        if not np.isfinite(result.loss):  # no finite loss anywhere it looked
+            raise non_finite()
+        self.n_iter_, self.loss_ = result.n_iter, result.loss
+        # scikit-learn keeps no curve for lbfgs; here, each iteration's loss.
+        self.loss_curve_ = result.loss_curve
+        self.best_loss_ = min(result.loss_curve, default=result.loss)
+        self.validation_scores_ = self.best_validation_score_ = None
+        self.t_ = self._rules.t
+
+    def _fit_stochastic(self, X, targets, y, sample_weight, task, incremental):
+        """Train with SGD or Adam in mini-batches, under scikit-learn's rules."""
         validation = None
         if self.early_stopping:
             X, targets, y, sample_weight, validation = self._split(
                 X, targets, y, sample_weight, task
             )
         rules = self._rules
-        run = self._run(len(X), sample_weight, task, validation)
+        run = self._run(X.shape[0], sample_weight, task, validation)
         rules.start(replace(run, max_iter=1 if incremental else self.max_iter))
         try:
             history = self.network_.fit(
@@ -266,22 +243,19 @@ class _GlassnetMLP(BaseEstimator):
                 callbacks=[rules],
             )
         except NonFiniteLossError as error:
-            raise _non_finite(error) from None
+            raise non_finite(error) from None
         finally:
             rules.finish()
             self._copy_fitted_attributes()
-        if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
-            raise _non_finite()  # the last update overflowed, with a finite loss
         if history.stop_reason == "interrupted":
-            warnings.warn("Training interrupted by user.", stacklevel=3)
+            warnings.warn("Training interrupted by user.", stacklevel=4)
         elif not incremental and not rules.converged:
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached"
                 " and the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
-        return self
 
     def _run(self, n_samples, sample_weight, task, validation) -> _Run:
         """Return the settings of this call for the stopping rules."""
@@ -308,6 +282,10 @@ class _GlassnetMLP(BaseEstimator):
             alpha=self.alpha,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
+            # scikit-learn's Adam keeps its rate: the schedules are SGD's.
+            schedule=self.learning_rate if self.solver == "sgd" else "constant",
+            learning_rate_init=self.learning_rate_init,
+            power_t=self.power_t,
             verbose=self.verbose,
             loss_scale=task.loss_scale,
             gradient_scale=task.gradient_scale,
@@ -331,7 +309,8 @@ class _GlassnetMLP(BaseEstimator):
         """Hold out ``validation_fraction`` for early stopping, as scikit-learn does."""
         # scikit-learn stratifies binary classification only.
         binary = task.loss == "binary_crossentropy" and targets.shape[1] == 1
-        stratify = targets if binary else None
+        # As booleans, as scikit-learn's: its errors name the classes 'True', 'False'.
+        stratify = targets.astype(bool) if binary else None
         arrays = [X, targets, y] + ([] if sample_weight is None else [sample_weight])
         split = train_test_split(
             *arrays,
@@ -340,7 +319,7 @@ class _GlassnetMLP(BaseEstimator):
             stratify=stratify,
         )
         train, held_out = split[0::2], split[1::2]
-        if len(held_out[0]) < 2:
+        if held_out[0].shape[0] < 2:
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' or"
                 " the size of your dataset."
@@ -370,15 +349,10 @@ class _GlassnetMLP(BaseEstimator):
 
     def _outputs(self, X) -> np.ndarray:
         check_is_fitted(self)
-        X = _validated(self, X, reset=False, dtype=(np.float64, np.float32))
+        X = validated(self, X, reset=False, dtype=(np.float64, np.float32))
         return self._outputs_unchecked(X)
 
-    @property
-    def coefs_(self) -> list[np.ndarray]:
-        """Weights of each Dense layer, (n_inputs, n_units): ``MLPClassifier``'s."""
-        return [layer.params["weights"] for layer in self.network_.dense_layers]
-
-    @property
-    def intercepts_(self) -> list[np.ndarray]:
-        """Biases of each Dense layer, (n_units,): ``MLPClassifier``'s."""
-        return [layer.params["biases"] for layer in self.network_.dense_layers]
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # CSR and CSC, as MLPClassifier's
+        return tags

@@ -11,6 +11,7 @@ import numbers
 from collections.abc import Callable
 
 import numpy as np
+from sklearn.utils.metaestimators import available_if
 
 # scikit-learn's activation names (and glassnet's, for the same functions).
 ACTIVATIONS = {
@@ -97,21 +98,20 @@ def _random_state(name, value) -> str | None:
     return f"{name} must be None, an integer >= 0 or a numpy RandomState, got {value!r}"
 
 
-def _solver(name, value) -> str | None:
-    if value == "lbfgs":  # scikit-learn's third solver: say so, not "one of"
-        return "solver='lbfgs' is not supported; use 'adam' or 'sgd'"
-    return _one_of({"adam", "sgd"})(name, value)
-
-
 PARAMS: dict[str, Check] = {
     "hidden_layer_sizes": _sizes,
-    "solver": _solver,
+    "solver": _one_of({"adam", "sgd", "lbfgs"}),
+    "learning_rate": _one_of({"constant", "invscaling", "adaptive"}),
+    # The regressor's only ("log_loss" is the classifier's, not a parameter).
+    "loss": _one_of({"squared_error", "poisson"}),
     "activation": _one_of(set(ACTIVATIONS)),
     "dtype": _one_of(set(DTYPES)),
     "batch_size": _number(low=1, integer=True, also="auto"),
     "alpha": _number(low=0),
     "learning_rate_init": _number(low=0, open_low=True),
+    "power_t": _number(low=0),
     "max_iter": _number(low=1, integer=True),
+    "max_fun": _number(low=1, integer=True),
     "tol": _number(low=0),
     # The ranges of MLPClassifier's _parameter_constraints.
     "momentum": _number(low=0, high=1, closed_high=True),
@@ -131,8 +131,11 @@ PARAMS: dict[str, Check] = {
 
 def check_params(estimator) -> None:
     """Raise a one-line ValueError for the first parameter that ``PARAMS`` refuses."""
+    params = estimator.get_params(deep=False)
     for name, check in PARAMS.items():
-        reason = check(name, getattr(estimator, name))
+        if name not in params:  # the classifier has no loss parameter
+            continue
+        reason = check(name, params[name])
         if reason is not None:
             raise ValueError(f"{type(estimator).__name__}: {reason}")
     if estimator.early_stopping and estimator.validation_fraction == 0:
@@ -152,3 +155,17 @@ def check_class_weight_keys(class_weight: dict, classes: np.ndarray) -> None:
                 f"class_weight has class {label!r}, which is not in y: its classes"
                 f" are {classes.tolist()}; use those labels as keys"
             )
+
+
+def _stochastic(estimator) -> bool:
+    """Return True if ``partial_fit`` applies: not for lbfgs (as scikit-learn's)."""
+    if estimator.solver == "lbfgs":
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers; lbfgs is not"
+            " stochastic: use solver='adam' or 'sgd'"
+        )
+    return True
+
+
+#: ``partial_fit`` exists only where it applies (``hasattr`` says so).
+only_stochastic = available_if(_stochastic)

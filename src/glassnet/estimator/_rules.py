@@ -19,6 +19,8 @@ class _Run:
     ``gradient_scale`` is the factor between their gradients (see ``_Task``).
     ``score`` returns the validation score of the network as it is now; it is
     None without early stopping. ``max_iter`` is the call's number of epochs.
+    ``schedule`` is SGD's ``learning_rate`` ("constant" for Adam), with
+    ``learning_rate_init`` and ``power_t``.
     """
 
     n_samples: int
@@ -32,6 +34,23 @@ class _Run:
     gradient_scale: float
     score: Callable[[], float] | None = None
     max_iter: int = 1
+    schedule: str = "constant"
+    learning_rate_init: float = 0.001
+    power_t: float = 0.5
+
+
+def _set_rate(optimizer, rate: float) -> None:
+    """Set SGD's learning rate as scikit-learn's schedules do.
+
+    scikit-learn's velocity is a step (the rate inside it), glassnet's a sum of
+    gradients (times the rate at each step): rescaling it by old rate / new
+    rate keeps the next steps scikit-learn's, momentum and Nesterov included.
+    """
+    ratio = optimizer.learning_rate / rate
+    for slots in optimizer.state.values():
+        if "velocity" in slots:
+            slots["velocity"] *= ratio
+    optimizer.learning_rate = rate
 
 
 class _ScikitLearnRules(Callback):
@@ -40,9 +59,11 @@ class _ScikitLearnRules(Callback):
     Before each batch it sets the L2 penalty for that batch (``alpha`` over the
     batch's total sample weight) and adds its value to the epoch's loss; after
     each epoch it records the loss (and the validation score), counts epochs
-    without improvement by ``tol`` and stops training after more than
-    ``n_iter_no_change`` of them, exactly as ``BaseMultilayerPerceptron`` does;
-    at the end it restores the best weights of early stopping.
+    without improvement by ``tol``, sets SGD's learning rate by its schedule
+    and, after more than ``n_iter_no_change`` epochs without improvement,
+    stops training (or, with ``learning_rate="adaptive"``, divides the rate
+    by 5 until it is below 1e-6), exactly as ``BaseMultilayerPerceptron``
+    does; at the end it restores the best weights of early stopping.
 
     The estimator keeps one for as long as its weights live (through
     ``warm_start`` and ``partial_fit``), gives it a :class:`_Run` before each
@@ -143,15 +164,32 @@ class _ScikitLearnRules(Callback):
             else self._score_improved(network, run)
         )
         self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
+        if run.schedule == "invscaling":  # scikit-learn's, by samples seen
+            rate = run.learning_rate_init / (self.t + 1) ** run.power_t
+            _set_rate(network.optimizer, rate * run.gradient_scale)
         if self.no_improvement_count > run.n_iter_no_change:
+            self._no_improvement(network, run)
+
+    def _no_improvement(self, network, run: _Run) -> None:
+        """Stop training, or (adaptive) divide the rate by 5 while above 1e-6."""
+        what = "Training loss" if run.score is None else "Validation score"
+        message = (
+            f"{what} did not improve more than tol={run.tol:f} for"
+            f" {run.n_iter_no_change} consecutive epochs."
+        )
+        optimizer = network.optimizer
+        rate = optimizer.learning_rate / run.gradient_scale
+        if run.schedule == "adaptive" and rate > 1e-6:
+            _set_rate(optimizer, optimizer.learning_rate / 5.0)
+            self.no_improvement_count = 0
             if run.verbose:
-                what = "Training loss" if run.score is None else "Validation score"
-                print(
-                    f"{what} did not improve more than tol={run.tol:f} for"
-                    f" {run.n_iter_no_change} consecutive epochs. Stopping."
-                )
-            self.converged = True
-            network.stop_training = True
+                print(f"{message} Setting learning rate to {rate / 5.0:f}")
+            return
+        if run.verbose:
+            small = " Learning rate too small." if run.schedule == "adaptive" else ""
+            print(f"{message}{small} Stopping.")
+        self.converged = True
+        network.stop_training = True
 
     def _loss_improved(self, loss: float) -> bool:
         improved = not loss > self.best_loss - self.run.tol

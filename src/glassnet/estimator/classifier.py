@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
@@ -13,35 +11,8 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d
 
 from ._base import _GlassnetMLP, _Task
-from ._params import check_class_weight_keys
-
-
-def _label_kind(label) -> str:
-    if isinstance(label, str):
-        return "str"
-    if label is None:
-        return "None"
-    if isinstance(label, numbers.Number):
-        return "number" if label == label else "NaN"
-    return type(label).__name__
-
-
-def _check_label_types(y) -> None:
-    """Raise if ``y``'s labels mix kinds (text, numbers, None, NaN): no sort order.
-
-    Before scikit-learn's checks, whose messages (a TypeError from sorting, or
-    "Input contains NaN") do not say that the labels are the trouble.
-    """
-    y = np.asarray(y)
-    if y.dtype != object or all(isinstance(label, str) for label in y.flat):
-        return
-    kinds = sorted({_label_kind(label) for label in y.flat})
-    if len(kinds) > 1:
-        raise ValueError(
-            f"y has labels of mixed types ({', '.join(kinds)}); use labels of one"
-            " type, such as all strings (y.astype(str)), and drop or fill in the"
-            " rows whose label is missing (None or NaN)"
-        )
+from ._data import check_label_types
+from ._params import check_class_weight_keys, only_stochastic
 
 
 class GlassnetClassifier(ClassifierMixin, _GlassnetMLP):
@@ -58,15 +29,22 @@ class GlassnetClassifier(ClassifierMixin, _GlassnetMLP):
     activation : {"identity", "logistic", "tanh", "relu", "leaky_relu"}, \
 default="relu"
         Activation of the hidden layers (``"sigmoid"`` means ``"logistic"``).
-    solver : {"adam", "sgd"}, default="adam"
+    solver : {"adam", "sgd", "lbfgs"}, default="adam"
+        "lbfgs" is SciPy's L-BFGS-B on the whole data: often best on small data.
     alpha : float, default=0.0001
         Strength of the L2 penalty on the weights (not the biases).
     batch_size : int or "auto", default="auto"
         Samples per update; "auto" is ``min(200, n_samples)``.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        SGD's step size schedule: ``learning_rate_init``; that over
+        ``(t + 1) ** power_t`` after ``t`` samples; or divided by 5 after
+        ``n_iter_no_change`` epochs without improvement (down to 1e-6).
     learning_rate_init : float, default=0.001
-        The (constant) step size.
+        The initial step size (SGD and Adam).
+    power_t : float, default=0.5
+        For ``learning_rate="invscaling"``.
     max_iter : int, default=200
-        Maximum number of epochs.
+        Maximum number of epochs (iterations for lbfgs).
     shuffle : bool, default=True
         Shuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -90,6 +68,8 @@ default="relu"
         For ``solver="adam"``.
     n_iter_no_change : int, default=10
         Epochs without improvement by ``tol`` before stopping.
+    max_fun : int, default=15000
+        For lbfgs: the most loss evaluations.
     dropout : float, default=0.0
         Dropout rate after each hidden layer (glassnet's).
     dtype : {"auto", "float32", "float64"}, default="auto"
@@ -152,7 +132,9 @@ default="relu"
         solver="adam",
         alpha=0.0001,
         batch_size="auto",
+        learning_rate="constant",
         learning_rate_init=0.001,
+        power_t=0.5,
         max_iter=200,
         shuffle=True,
         random_state=None,
@@ -167,6 +149,7 @@ default="relu"
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
         dropout=0.0,
         dtype="auto",
         class_weight=None,
@@ -177,7 +160,9 @@ default="relu"
             solver=solver,
             alpha=alpha,
             batch_size=batch_size,
+            learning_rate=learning_rate,
             learning_rate_init=learning_rate_init,
+            power_t=power_t,
             max_iter=max_iter,
             shuffle=shuffle,
             random_state=random_state,
@@ -192,6 +177,7 @@ default="relu"
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
             dropout=dropout,
             dtype=dtype,
         )
@@ -211,9 +197,10 @@ default="relu"
         -------
         self : GlassnetClassifier
         """
-        _check_label_types(y)
+        check_label_types(y)
         return self._fit(X, y, sample_weight)
 
+    @only_stochastic
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train for one epoch on ``X`` and ``y``, continuing from the last call.
 
@@ -230,7 +217,7 @@ default="relu"
         -------
         self : GlassnetClassifier
         """
-        _check_label_types(y)
+        check_label_types(y)
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def predict(self, X):
@@ -272,18 +259,19 @@ default="relu"
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         multilabel = type_of_target(y).startswith("multilabel")
+        new_classes = first_pass or not hasattr(self, "classes_")  # coefs_ assigned
         if (
             classes is not None
-            and not first_pass
+            and not new_classes
             and not np.array_equal(np.unique(classes), self.classes_)
         ):
             raise ValueError(
                 f"classes={classes!r} differs from classes_={self.classes_!r}"
                 " of the first partial_fit call"
             )
-        if first_pass:
+        if new_classes:
             self._fit_classes(y, multilabel, incremental, classes)
-        else:
+        if not new_classes or incremental:  # y within partial_fit's classes too
             self._check_classes(y, multilabel, incremental)
         indicator = self._label_binarizer.transform(y)
         y_type = self._label_binarizer.y_type_
@@ -316,14 +304,8 @@ default="relu"
             self._label_binarizer.fit(np.asarray(classes))
         else:
             self._label_binarizer.fit(y)
+        # One class fits too, as scikit-learn's: it is always predicted.
         self.classes_ = self._label_binarizer.classes_
-        if self._label_binarizer.y_type_ != "multilabel-indicator" and (
-            len(self.classes_) < 2
-        ):
-            raise ValueError(
-                f"{type(self).__name__} needs at least 2 classes in y, got"
-                f" one class: {self.classes_[0]}"
-            )
 
     def _check_classes(self, y, multilabel, incremental) -> None:
         """Raise if ``y`` has classes that the first fit did not see."""
