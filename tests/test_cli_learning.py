@@ -75,7 +75,8 @@ def test_train_writes_report_and_plot_then_explain_and_report_read_the_model(
 
     explained = glassnet("explain", str(model), str(survey), "--rows", "3")
     assert explained.returncode == 0, explained.stderr
-    assert "on 3 samples" in explained.stdout and "\nl3_delta = " in explained.stdout
+    # The default model: five one-hidden-layer members merged into one network.
+    assert "on 3 samples" in explained.stdout and "\nl2_delta = " in explained.stdout
 
     again = glassnet("report", str(model), "-o", str(tmp_path / "again.html"))
     assert again.returncode == 0, again.stderr

@@ -433,7 +433,8 @@ def test_train_predict_evaluate_in_a_notebook(tmp_path):
     net = tabular.train(frame, "price", hidden=(16,), epochs=300, log=log.append)
     assert any("regression" in line for line in log)
     summary = net.metadata["training"]
-    assert summary["validation_rows"] == 60
+    # Five members: every row validated once, out of fold.
+    assert summary["validation_rows"] == 300 and len(summary["members"]) == 5
     assert summary["validation_metrics"]["r2"] > 0.95
     path = tmp_path / "model.npz"
     modelfile.save(net, path)
@@ -527,10 +528,22 @@ def test_the_log_says_why_training_stopped():
 
     log = []
     net = tabular.train(
-        two_column_table(), "y", epochs=5, callbacks=[StopAtOnce()], log=log.append
+        two_column_table(),
+        "y",
+        epochs=5,
+        members=1,
+        callbacks=[StopAtOnce()],
+        log=log.append,
     )
     assert net.metadata["training"]["stop_reason"] == "stopped_by_callback"
     assert "trained 1 epoch (stopped by a callback; kept epoch 1)" in log
+    # In an ensemble the callbacks follow the first member.
+    log = []
+    tabular.train(
+        two_column_table(), "y", epochs=5, callbacks=[StopAtOnce()], log=log.append
+    )
+    first = next(line for line in log if line.startswith("member 1 of 5"))
+    assert first.endswith("1 epoch (stopped by a callback; kept epoch 1)")
 
 
 def test_a_tabular_model_pairs_network_and_preprocessing_once(tmp_path):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..ensembles import side_by_side
-from ..history import INTERRUPTED
+from ..history import INTERRUPTED, describe_stop
 from ..metrics import classification_metrics, regression_metrics
 from ..network import Network
 from ._words import plural
@@ -144,12 +144,14 @@ def train_members(
 
 
 def _describe_member(index: int, n_members: int, record: dict) -> str:
+    """Return ``"member 2 of 5: validated on 210 rows, 32 epochs (stopped ...)"``."""
     kept = record["best_epoch"]
-    kept_words = "" if kept is None else f", kept epoch {kept + 1}"
+    kept_words = "" if kept is None else f"; kept epoch {kept + 1}"
     return (
         f"member {index + 1} of {n_members}: validated on"
         f" {plural(record['validation_rows'], 'row')},"
-        f" {plural(record['epochs'], 'epoch')}{kept_words}"
+        f" {plural(record['epochs'], 'epoch')}"
+        f" ({describe_stop(record['stop_reason'])}{kept_words})"
     )
 
 

@@ -45,8 +45,9 @@ class Summary:
     members : list of dict or None
         For an ensemble, each member's ``epochs``, ``best_epoch``,
         ``stop_reason`` and ``validation_rows`` (its fold); the fields above
-        then describe the first member, and ``validation_metrics`` are
-        out-of-fold, on every row.
+        then describe the first member, ``training_rows`` and
+        ``validation_rows`` are every row, and ``validation_metrics`` are
+        out-of-fold.
     """
 
     rows: int | None = None
@@ -124,7 +125,10 @@ class Summary:
             pairs = ", ".join(f"{key} {value}" for key, value in self.settings.items())
             lines.append(f"settings: {pairs}")
         if isinstance(self.validation_metrics, dict):
-            lines.append(f"validation: {format_metrics(self.validation_metrics)}")
+            which = " (out of fold)" if self.members else ""
+            lines.append(
+                f"validation{which}: {format_metrics(self.validation_metrics)}"
+            )
         return lines
 
     def to_metadata(self, metadata: dict) -> None:

@@ -46,7 +46,7 @@ def train(
     hidden: Iterable[int] = DEFAULTS.hidden,
     activation: str = DEFAULTS.activation,
     epochs: int = DEFAULTS.epochs,
-    batch_size: int = DEFAULTS.batch_size,
+    batch_size: int | None = DEFAULTS.batch_size,
     learning_rate: float = DEFAULTS.learning_rate,
     validation_split: float = DEFAULTS.validation_split,
     patience: int = DEFAULTS.patience,
@@ -78,16 +78,15 @@ patience, members, bins, seed, dtype
         Called with one sentence for each decision (task, dropped columns,
         missing values, split, result), such as ``print``.
     callbacks : iterable of Callback, default=()
-        More callbacks for ``fit``. A :class:`~glassnet.recording.Recorder`
-        without rows records the first five training rows (as encoded).
+        More callbacks for ``fit`` (of the first member, for an ensemble). A
+        :class:`~glassnet.recording.Recorder` without rows records the first
+        five training rows (as encoded).
 
     Returns
     -------
     Network
-        Trained, with ``metadata["preprocessing"]`` (the
-        :class:`TabularPreprocessor` as data) and ``metadata["training"]`` (the
-        :class:`Summary`: settings, split sizes and validation metrics). Save
-        it with ``net.save(path)``.
+        Trained, with ``metadata["preprocessing"]`` (the preprocessing) and
+        ``metadata["training"]`` (the :class:`Summary`); ``net.save(path)``.
 
     Raises
     ------
@@ -159,7 +158,10 @@ def train_model(
             verbose=verbose,
             say=say,
         )
-        summary = Summary.of_run(settings, len(frame), len(frame), 0, net.history)
+        # Every row trained 4 of 5 members and validated the fifth: both counts
+        # are every row.
+        rows = len(frame)
+        summary = Summary.of_run(settings, rows, rows, rows, net.history)
         summary.members, summary.validation_metrics = members, metrics
         say(f"validation (out of fold, {len(frame)} rows): {format_metrics(metrics)}")
         model = TabularModel(prep, net)
