@@ -6,6 +6,7 @@ Each part is checked against a computation written out here, not the code's own.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -186,3 +187,35 @@ def test_train_command_takes_members_bins_and_auto_batch(tmp_path):
     summary = tabular.TabularModel.load(model).summary
     assert summary.settings["members"] == 2 and summary.settings["bins"] == 0
     assert summary.settings["batch_size"] is None
+
+
+@pytest.mark.parametrize("huge", [1e160, 1e308, -1e308])
+def test_binned_numbers_take_huge_values_in_training_and_prediction(huge):
+    frame = _income_frame(60)
+    frame.loc[5, "income"] = huge
+    frame["price"] = np.arange(60.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net = tabular.train(frame, "price", members=2, hidden=[4], epochs=2)
+        new = frame.head(3).assign(income=[huge, np.inf, 50.0])
+        notes = []
+        result = tabular.predict(net, new, notes)
+    assert np.isfinite(result["predicted_price"]).all()
+    # A huge number is a number (clipped); infinity is not, and is said so.
+    assert notes == [
+        "column 'income': 1 value that is not a number (such as 'inf') treated"
+        " as missing"
+    ]
+
+
+def test_hostile_binned_median_is_a_model_file_error():
+    spec = {
+        "column": "income",
+        "encoding": "binned_numeric",
+        "median": 10**400,
+        "scale": 1.0,
+        "edges": [],
+        "indicator": False,
+    }
+    with pytest.raises(ModelFileError, match="numeric median"):
+        BinnedNumeric.from_dict(spec)

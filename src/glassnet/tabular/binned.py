@@ -98,7 +98,7 @@ class BinnedNumeric(Encoder):
                 f" {'is' if n_bad == 1 else 'are'} not a number (such as {first!r})"
                 " treated as missing"
             )
-        missing = ~np.isfinite(values)
+        missing = np.isnan(values)  # numbers() reads infinity as not a number
         filled = np.where(missing, self.median, values)
         with np.errstate(over="ignore", invalid="ignore"):
             robust = (filled - self.median) / self.scale
