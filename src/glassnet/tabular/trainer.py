@@ -78,9 +78,8 @@ patience, members, bins, seed, dtype
         Called with one sentence for each decision (task, dropped columns,
         missing values, split, result), such as ``print``.
     callbacks : iterable of Callback, default=()
-        More callbacks for ``fit`` (of the first member, for an ensemble). A
-        :class:`~glassnet.recording.Recorder` without rows records the first
-        five training rows (as encoded).
+        More callbacks for ``fit`` (the first member's); a ``Recorder``
+        without rows records the first five training rows (as encoded).
 
     Returns
     -------
