@@ -22,10 +22,11 @@ from . import (
     bench_accuracy,
     bench_mnist,
     bench_predict,
+    bench_tables,
     bench_tutorial,
 )
 
-BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy")
+BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy", "tables")
 
 #: Sizes of the smoke run: every code path, a few seconds in all.
 SMOKE_WIDTHS = ((64, 32, 10), (64, 48, 24, 10))
@@ -76,6 +77,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="epochs of the --accuracy runs (default: 5)",
     )
     parser.add_argument(
+        "--table-seeds",
+        type=int,
+        default=3,
+        metavar="N",
+        help="seeded splits per table in the tables benchmark (default: 3; smoke 1)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=_common.available_cores(),
@@ -107,10 +115,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         "latest.json, or smoke.json with --smoke); the Markdown goes beside it",
     )
     args = parser.parse_args(argv)
-    for option in ("repeats", "epochs", "threads"):
+    for option in ("repeats", "epochs", "threads", "table_seeds"):
         value = getattr(args, option)
         if value is not None and value < 1:
-            parser.error(f"--{option} must be a positive integer, got {value}")
+            parser.error(
+                f"--{option.replace('_', '-')} must be a positive integer, got {value}"
+            )
     return args
 
 
@@ -261,6 +271,13 @@ def main(argv=None) -> int:
                     data_note=data_note,
                 )
                 text = bench_predict.to_markdown(result)
+            elif name == "tables":
+                result = bench_tables.run(
+                    tables=bench_tables.SMOKE if smoke else bench_tables.TABLES,
+                    n_seeds=1 if smoke else args.table_seeds,
+                    threads=args.threads,
+                )
+                text = bench_tables.to_markdown(result)
             else:
                 result = (
                     bench_accuracy.run(datasets=("iris",), n_seeds=2, epochs=20)
