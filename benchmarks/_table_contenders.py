@@ -98,8 +98,8 @@ def glassnet_environment(threads: int) -> dict:
     return env
 
 
-def _run(arguments: list[str], env: dict, folder: str) -> float:
-    """Run one glassnet command in ``folder``; return its wall time in seconds."""
+def _run(arguments: list[str], env: dict, folder: str) -> tuple[float, str]:
+    """Run one glassnet command in ``folder``; return its wall time and stdout."""
     start = time.perf_counter()
     completed = subprocess.run(
         [*glassnet_command(), *arguments],
@@ -116,7 +116,12 @@ def _run(arguments: list[str], env: dict, folder: str) -> float:
             f"glassnet {arguments[0]} exited with {completed.returncode}: "
             + (message[-1] if message else "no message")
         )
-    return seconds
+    return seconds, completed.stdout
+
+
+def _said(stdout: str, start: str) -> str | None:
+    """Return the first line of ``stdout`` that starts with ``start``, if any."""
+    return next((line for line in stdout.splitlines() if line.startswith(start)), None)
 
 
 def fit_glassnet(train, test, table, *, seed: int, threads: int) -> Fitted:
@@ -128,7 +133,7 @@ def fit_glassnet(train, test, table, *, seed: int, threads: int) -> Fitted:
         train.to_csv(Path(folder, "train.csv"), index=False)
         # The test rows go without their target, as new rows would.
         features(test, table).to_csv(Path(folder, "test.csv"), index=False)
-        seconds = _run(
+        seconds, said = _run(
             [
                 *("train", "train.csv", "--target", table.target, "-o", "model.npz"),
                 *("--seed", str(seed)),
@@ -146,7 +151,9 @@ def fit_glassnet(train, test, table, *, seed: int, threads: int) -> Fitted:
     predictions = written[column].to_numpy()
     if table.task == "regression":
         predictions = pd.to_numeric(written[column], errors="coerce").to_numpy()
-    return Fitted(predictions, seconds)
+    # What train said of the task it inferred and the epochs it kept, for the JSON.
+    said = {"task": _said(said, "target "), "epochs": _said(said, "trained ")}
+    return Fitted(predictions, seconds, said)
 
 
 # -- scikit-learn's MLP in the standard pipeline -------------------------------
