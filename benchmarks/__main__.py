@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,13 +24,36 @@ from . import (
     bench_lbfgs,
     bench_mnist,
     bench_predict,
+    bench_tables,
     bench_tutorial,
 )
 
-BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy", "lbfgs")
+BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy", "lbfgs", "tables")
 
 #: Sizes of the smoke run: every code path, a few seconds in all.
 SMOKE_WIDTHS = ((64, 32, 10), (64, 48, 24, 10))
+
+
+def _add_machine_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options that say how to share the machine and where to write."""
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each round, wait up to SECONDS for other processes to leave"
+        " the CPU (for shared machines; default: 0, do not wait)",
+    )
+    parser.add_argument(
+        "--no-torch", action="store_true", help="skip PyTorch even if installed"
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        metavar="PATH",
+        help="where to write the JSON report (default: benchmarks/results/"
+        "latest.json, or smoke.json with --smoke); the Markdown goes beside it",
+    )
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -77,6 +101,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="epochs of the --accuracy runs (default: 5)",
     )
     parser.add_argument(
+        "--table-seeds",
+        type=int,
+        default=3,
+        metavar="N",
+        help="seeded splits per table in the tables benchmark (default: 3; smoke 1)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=_common.available_cores(),
@@ -89,29 +120,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="folder holding the Fashion-MNIST IDX files (default: look in "
         f"{bench_mnist.DATA_DIRS[0]} and ${bench_mnist.DATA_ENV})",
     )
-    parser.add_argument(
-        "--wait-idle",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="before each round, wait up to SECONDS for other processes to leave"
-        " the CPU (for shared machines; default: 0, do not wait)",
-    )
-    parser.add_argument(
-        "--no-torch", action="store_true", help="skip PyTorch even if installed"
-    )
-    parser.add_argument(
-        "--json",
-        type=Path,
-        metavar="PATH",
-        help="where to write the JSON report (default: benchmarks/results/"
-        "latest.json, or smoke.json with --smoke); the Markdown goes beside it",
-    )
+    _add_machine_options(parser)
     args = parser.parse_args(argv)
-    for option in ("repeats", "epochs", "threads"):
+    for option in ("repeats", "epochs", "threads", "table_seeds"):
         value = getattr(args, option)
         if value is not None and value < 1:
-            parser.error(f"--{option} must be a positive integer, got {value}")
+            parser.error(
+                f"--{option.replace('_', '-')} must be a positive integer, got {value}"
+            )
     return args
 
 
@@ -168,121 +184,112 @@ def _header(report: dict) -> str:
     )
 
 
-def main(argv=None) -> int:
-    """Run the selected benchmarks; return the exit status."""
-    args = parse_args(argv)
-    argv = sys.argv[1:] if argv is None else list(argv)
-    selected = [name for name in BENCHMARKS if name in (args.only or BENCHMARKS)]
-    started = time.perf_counter()
-    try:
-        import glassnet  # noqa: F401
-    except ImportError:
-        print(
-            "glassnet is not importable: `pip install -e .` from the repository root,"
-            " or run with PYTHONPATH=src",
-            file=sys.stderr,
-        )
-        return 2
-    # Every contender's library is imported before the thread limits are set:
-    # threadpoolctl limits only the thread pools of libraries already loaded.
-    import sklearn.neural_network  # noqa: F401
+@dataclass
+class _Run:
+    """What every benchmark's runner may need: the options and the shared data."""
 
-    include_torch = not args.no_torch and _contenders.torch_or_none() is not None
-    report = _common.new_report("smoke" if args.smoke else "full", argv)
-    notes = report.setdefault("notes", [])
-    if not args.no_torch and not include_torch:
-        notes.append(_contenders.TORCH_MISSING)
-    data = _load_data(args, selected, notes)
-    repeats = args.repeats
+    args: argparse.Namespace
+    data: tuple | None
+    include_torch: bool
+    gemm_gflops: float
+
+    @property
+    def smoke(self) -> bool:
+        return self.args.smoke
+
+    def repeats(self, smoke: int, full: int) -> int:
+        return self.args.repeats or (smoke if self.smoke else full)
+
+
+def _run_tutorial(run: _Run):
+    result = bench_tutorial.run(
+        n_iterations=2_000 if run.smoke else 60_000, repeats=run.repeats(2, 5)
+    )
+    return result, bench_tutorial.to_markdown(result)
+
+
+def _run_mnist(run: _Run):
+    if run.data is None:
+        return None
+    X, y, X_test, y_test, data_note = run.data
+    wants_accuracy = run.args.accuracy or run.smoke
+    result = bench_mnist.run(
+        X,
+        y,
+        X_test,
+        y_test,
+        networks=SMOKE_WIDTHS if run.smoke else bench_mnist.NETWORKS,
+        repeats=(run.repeats(2, 5), run.repeats(2, 3)),
+        accuracy_epochs=(1 if run.smoke else run.args.epochs)
+        if wants_accuracy
+        else None,
+        include_torch=run.include_torch,
+        gemm_gflops=run.gemm_gflops,
+        data_note=data_note,
+    )
+    return result, bench_mnist.to_markdown(result)
+
+
+def _run_predict(run: _Run):
+    if run.data is None:
+        # Prediction time does not depend on the pixels: same shape will do.
+        rng = np.random.default_rng(0)
+        X = rng.random((60_000, 784), dtype=np.float32)
+        y = rng.integers(10, size=60_000)
+        data_note = "random data of Fashion-MNIST's shape"
+    else:
+        X, y, _, _, data_note = run.data
+    result = bench_predict.run(
+        X,
+        y,
+        networks=SMOKE_WIDTHS if run.smoke else bench_predict.NETWORKS,
+        repeats=run.repeats(2, 7),
+        include_torch=run.include_torch,
+        data_note=data_note,
+    )
+    return result, bench_predict.to_markdown(result)
+
+
+def _run_accuracy(run: _Run):
+    result = (
+        bench_accuracy.run(datasets=("iris",), n_seeds=2, epochs=20)
+        if run.smoke
+        else bench_accuracy.run()
+    )
+    return result, bench_accuracy.to_markdown(result)
+
+
+def _run_lbfgs(run: _Run):
+    smoke = {"repeats": 2, "n_samples": 300, "max_iter": 20}
+    result = bench_lbfgs.run(**(smoke if run.smoke else {}))
+    return result, bench_lbfgs.to_markdown(result)
+
+
+def _run_tables(run: _Run):
+    result = bench_tables.run(
+        tables=bench_tables.SMOKE if run.smoke else bench_tables.TABLES,
+        n_seeds=1 if run.smoke else run.args.table_seeds,
+        # One thread in the smoke run: on a busy machine OpenMP's waiting
+        # threads make tiny fits take a minute.
+        threads=1 if run.smoke else run.args.threads,
+    )
+    return result, bench_tables.to_markdown(result)
+
+
+#: Each benchmark's runner: ``(result, markdown)``, or None if its data is missing.
+RUNNERS = {
+    "tutorial": _run_tutorial,
+    "mnist": _run_mnist,
+    "predict": _run_predict,
+    "accuracy": _run_accuracy,
+    "lbfgs": _run_lbfgs,
+    "tables": _run_tables,
+}
+
+
+def _finish(report: dict, markdown: list, notes: list, args, started: float) -> None:
+    """Add the closing notes and targets; print them; write the JSON and Markdown."""
     smoke = args.smoke
-
-    markdown, skipped = [], []
-    _common.WAIT_IDLE["max_seconds"] = args.wait_idle
-    if smoke:  # no measurement to protect: keep CI's run short
-        _common.SETTLE_SECONDS = 0.0
-    with _common.limit_threads(args.threads) as how:
-        report["threads"] = {"n": args.threads, "how": how}
-        report["machine"] = _common.machine_info()
-        _common.log("measuring the float32 GEMM rate")
-        report["gemm"] = {
-            "square": _common.best_of(
-                lambda: _common.gemm_rate(256 if smoke else 2048)
-            ),
-            "batch": _common.best_of(lambda: _common.batch_gemm_rate(128, 784, 128)),
-        }
-        gemm_gflops = report["gemm"]["square"]["gflops"]
-        markdown.append(_header(report))
-        print(markdown[-1] + "\n", flush=True)
-
-        for name in selected:
-            if name == "tutorial":
-                result = bench_tutorial.run(
-                    n_iterations=2_000 if smoke else 60_000,
-                    repeats=repeats or (2 if smoke else 5),
-                )
-                text = bench_tutorial.to_markdown(result)
-            elif name == "mnist":
-                if data is None:
-                    skipped.append(name)
-                    continue
-                X, y, X_test, y_test, data_note = data
-                result = bench_mnist.run(
-                    X,
-                    y,
-                    X_test,
-                    y_test,
-                    networks=SMOKE_WIDTHS if smoke else bench_mnist.NETWORKS,
-                    repeats=(
-                        repeats or (2 if smoke else 5),
-                        repeats or (2 if smoke else 3),
-                    ),
-                    accuracy_epochs=(1 if smoke else args.epochs)
-                    if (args.accuracy or smoke)
-                    else None,
-                    include_torch=include_torch,
-                    gemm_gflops=gemm_gflops,
-                    data_note=data_note,
-                )
-                text = bench_mnist.to_markdown(result)
-            elif name == "predict":
-                if data is None:
-                    # Prediction time does not depend on the pixels: same shape will do.
-                    rng = np.random.default_rng(0)
-                    X = rng.random((60_000, 784), dtype=np.float32)
-                    y = rng.integers(10, size=60_000)
-                    data_note = "random data of Fashion-MNIST's shape"
-                else:
-                    X, y, _, _, data_note = data
-                result = bench_predict.run(
-                    X,
-                    y,
-                    networks=SMOKE_WIDTHS if smoke else bench_predict.NETWORKS,
-                    repeats=repeats or (2 if smoke else 7),
-                    include_torch=include_torch,
-                    data_note=data_note,
-                )
-                text = bench_predict.to_markdown(result)
-            elif name == "lbfgs":
-                result = bench_lbfgs.run(
-                    **(
-                        {"repeats": 2, "n_samples": 300, "max_iter": 20}
-                        if smoke
-                        else {}
-                    )
-                )
-                text = bench_lbfgs.to_markdown(result)
-            else:
-                result = (
-                    bench_accuracy.run(datasets=("iris",), n_seeds=2, epochs=20)
-                    if smoke
-                    else bench_accuracy.run()
-                )
-                text = bench_accuracy.to_markdown(result)
-            report["benchmarks"][name] = result
-            report["targets"] += result["targets"]
-            markdown.append(f"### {result['title']}\n\n{text}")
-            print(markdown[-1] + "\n", flush=True)
-
     report["seconds"] = time.perf_counter() - started
     report["machine"]["load_average_at_end"] = _common.load_average()
     if args.wait_idle:
@@ -310,6 +317,65 @@ def main(argv=None) -> int:
         f"done in {report['seconds']:.0f} s; wrote {json_path} and "
         f"{json_path.with_suffix('.md')}"
     )
+
+
+def main(argv=None) -> int:
+    """Run the selected benchmarks; return the exit status."""
+    args = parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    selected = [name for name in BENCHMARKS if name in (args.only or BENCHMARKS)]
+    started = time.perf_counter()
+    try:
+        import glassnet  # noqa: F401
+    except ImportError:
+        print(
+            "glassnet is not importable: `pip install -e .` from the repository root,"
+            " or run with PYTHONPATH=src",
+            file=sys.stderr,
+        )
+        return 2
+    # Every contender's library is imported before the thread limits are set:
+    # threadpoolctl limits only the thread pools of libraries already loaded.
+    import sklearn.neural_network  # noqa: F401
+
+    include_torch = not args.no_torch and _contenders.torch_or_none() is not None
+    report = _common.new_report("smoke" if args.smoke else "full", argv)
+    notes = report.setdefault("notes", [])
+    if not args.no_torch and not include_torch:
+        notes.append(_contenders.TORCH_MISSING)
+    data = _load_data(args, selected, notes)
+    smoke = args.smoke
+
+    markdown, skipped = [], []
+    _common.WAIT_IDLE["max_seconds"] = args.wait_idle
+    if smoke:  # no measurement to protect: keep CI's run short
+        _common.SETTLE_SECONDS = 0.0
+    with _common.limit_threads(args.threads) as how:
+        report["threads"] = {"n": args.threads, "how": how}
+        report["machine"] = _common.machine_info()
+        _common.log("measuring the float32 GEMM rate")
+        report["gemm"] = {
+            "square": _common.best_of(
+                lambda: _common.gemm_rate(256 if smoke else 2048)
+            ),
+            "batch": _common.best_of(lambda: _common.batch_gemm_rate(128, 784, 128)),
+        }
+        markdown.append(_header(report))
+        print(markdown[-1] + "\n", flush=True)
+
+        run = _Run(args, data, include_torch, report["gemm"]["square"]["gflops"])
+        for name in selected:
+            outcome = RUNNERS[name](run)
+            if outcome is None:  # its data is missing
+                skipped.append(name)
+                continue
+            result, text = outcome
+            report["benchmarks"][name] = result
+            report["targets"] += result["targets"]
+            markdown.append(f"### {result['title']}\n\n{text}")
+            print(markdown[-1] + "\n", flush=True)
+
+    _finish(report, markdown, notes, args, started)
     # A benchmark asked for but not run (no data) is a failure of the command.
     return 1 if skipped else 0
 

@@ -82,6 +82,9 @@ TABLES: tuple[Table, ...] = (
 
 BY_NAME = {table.name: table for table in TABLES}
 
+#: The smoke run's tables: small, one of each task, with text and missing values.
+SMOKE = (BY_NAME["penguins"], BY_NAME["car_mpg"])
+
 
 def split(frame, table: Table, seed: int, test_fraction: float = 0.2):
     """Return ``(train, test)`` frames: a seeded split, stratified for classifiers.

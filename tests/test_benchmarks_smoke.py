@@ -20,7 +20,7 @@ import pytest
 import glassnet
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy", "lbfgs")
+BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy", "lbfgs", "tables")
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +140,31 @@ def test_lbfgs_reports_accuracy_and_iterations_of_both(smoke):
     for row in rows:
         assert 0 <= row["accuracy_percent"] <= 100
         assert 1 <= row["median_n_iter"] <= 20
+
+
+def test_tables_score_every_contender_on_every_smoke_table(smoke):
+    report, stdout, _ = smoke
+    tables = report["benchmarks"]["tables"]
+    contenders = ("glassnet", "MLP", "HGB", "LightGBM")
+    assert tables["config"]["contenders"] == list(contenders)
+    rows = {row["table"]: row for row in tables["results"]}
+    assert set(rows) == {"penguins", "car_mpg"}
+    assert {row["task"] for row in rows.values()} == {"classification", "regression"}
+    for name, row in rows.items():
+        assert [entry["seed"] for entry in row["per_seed"]] == [0], name
+        for contender in contenders:
+            entry = row["per_seed"][0][contender]
+            assert "error" not in entry, (name, contender, entry)
+            assert row[f"{contender}_score"] == entry["score"]
+            assert row[f"{contender}_seconds"] == entry["seconds"] > 0
+        assert -1 < row["glassnet_score"] <= 1
+        assert row["time_vs_hgb"] > 0
+    summary = tables["summary"]
+    assert summary["n_tables"] == 2
+    assert {"MLP", "HGB", "LightGBM"} <= set(summary)
+    assert "glassnet is at least as good as MLP on" in stdout
+    assert {(t["versus"], t["case"]) for t in tables["targets"]} == {
+        ("HGB", "share of tables at least as good"),
+        ("HGB", "mean score difference"),
+        ("MLP", "share of tables at least as good"),
+    }
