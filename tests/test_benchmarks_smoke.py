@@ -167,4 +167,6 @@ def test_tables_score_every_contender_on_every_smoke_table(smoke):
         ("HGB", "share of tables at least as good"),
         ("HGB", "mean score difference"),
         ("MLP", "share of tables at least as good"),
+        ("time budget", "train 500 x 10 with the defaults"),
     }
+    assert tables["budget"]["rows"] == 500 and tables["budget"]["seconds"] > 0

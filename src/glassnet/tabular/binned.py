@@ -25,8 +25,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from ._cells import is_number, numbers
-from ._words import plural
+from ._cells import is_number
 from .encoders import Encoder, check_saved, usable_numbers
 
 #: Where the smooth clip bends: values beyond ±3 robust units approach ±3.
@@ -91,13 +90,7 @@ class BinnedNumeric(Encoder):
         return encoder
 
     def _encode(self, series, notes):
-        values, n_bad, first = numbers(series)
-        if n_bad:
-            notes.append(
-                f"column {self.column!r}: {plural(n_bad, 'value')} that"
-                f" {'is' if n_bad == 1 else 'are'} not a number (such as {first!r})"
-                " treated as missing"
-            )
+        values = self._numbers(series, notes)
         missing = np.isnan(values)  # numbers() reads infinity as not a number
         filled = np.where(missing, self.median, values)
         with np.errstate(over="ignore", invalid="ignore"):

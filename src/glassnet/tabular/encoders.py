@@ -151,6 +151,17 @@ class Encoder:
         """Raise a one-line ValueError unless the learned fields are valid."""
         raise NotImplementedError
 
+    def _numbers(self, series: pd.Series, notes: list) -> np.ndarray:
+        """Return a number column's values, NaN where a cell is not a number (said)."""
+        values, n_bad, first = numbers(series)
+        if n_bad:
+            notes.append(
+                f"column {self.column!r}: {plural(n_bad, 'value')} that"
+                f" {'is' if n_bad == 1 else 'are'} not a number (such as {first!r})"
+                " treated as missing"
+            )
+        return values
+
     def _note_missing(self, missing: np.ndarray, notes: list) -> None:
         if self.indicator:
             notes.append(
@@ -220,13 +231,7 @@ class Numeric(Encoder):
         return encoder
 
     def _encode(self, series, notes):
-        values, n_bad, first = numbers(series)
-        if n_bad:
-            notes.append(
-                f"column {self.column!r}: {plural(n_bad, 'value')} that"
-                f" {'is' if n_bad == 1 else 'are'} not a number (such as {first!r})"
-                " treated as missing"
-            )
+        values = self._numbers(series, notes)
         with np.errstate(over="ignore", invalid="ignore"):
             encoded = (values - self.mean) / self.scale
         too_large = ~np.isnan(values) & ~(np.abs(encoded) <= MAX_STANDARDISED)
