@@ -164,7 +164,13 @@ def fit_glassnet(train, test, table, *, seed: int, threads: int) -> Fitted:
     if table.task == "regression":
         predictions = pd.to_numeric(written[column], errors="coerce").to_numpy()
     # What train said of the task it inferred and the epochs it kept, for the JSON.
-    said = {"task": _said(said, "target "), "epochs": _said(said, "trained ")}
+    said = {
+        "task": _said(said, "target "),
+        # One line per member ("member 2 of 5: ... 41 epochs (...)"), or one
+        # "trained ..." line for a single network.
+        "epochs": [line for line in said.splitlines() if line.startswith("member ")]
+        or _said(said, "trained "),
+    }
     return Fitted(predictions, seconds, said)
 
 

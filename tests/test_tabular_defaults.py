@@ -219,3 +219,61 @@ def test_hostile_binned_median_is_a_model_file_error():
     }
     with pytest.raises(ModelFileError, match="numeric median"):
         BinnedNumeric.from_dict(spec)
+
+
+@pytest.mark.parametrize("stop_at", [2, 3])
+def test_ctrl_c_in_any_member_reaches_the_merged_history(monkeypatch, stop_at):
+    from glassnet.tabular import ensemble
+
+    fitted = []
+    original = ensemble.fit_network
+
+    def fit_then_interrupt(net, *args):
+        original(net, *args)
+        fitted.append(net)
+        if len(fitted) == stop_at:  # as Ctrl-C during this member would
+            net.history.stop_reason = "interrupted"
+
+    monkeypatch.setattr(ensemble, "fit_network", fit_then_interrupt)
+    frame = _income_frame(90)
+    notes = []
+    net = tabular.train(frame, "buys", members=3, epochs=2, log=notes.append)
+    assert net.history.stop_reason == "interrupted"
+    summary = tabular.Summary.from_metadata(net.metadata)
+    assert len(summary.members) == stop_at
+    validated = sum(member["validation_rows"] for member in summary.members)
+    assert summary.validation_rows == validated
+    assert any(f"out of fold, {validated} rows" in note for note in notes)
+
+
+def test_bins_stay_finite_at_the_edges_of_float_range():
+    huge = np.array([-1e308, 1e308, 1.1e308, 1.3e308, 1.5e308, 1.7e308] * 5)
+    frame = pd.DataFrame({"x": huge, "y": np.resize(["a", "b"], 30)})
+    prep = TabularPreprocessor(bins=8).fit(frame, target="y")
+    assert np.isfinite(prep.encoders[0].edges).all()
+    assert np.isfinite(prep.transform(frame)).all()
+    spec = {
+        "column": "x",
+        "encoding": "binned_numeric",
+        "median": 0.0,
+        "scale": 1.0,
+        "edges": [-1e308, 1e308, 1.5e308],
+        "indicator": False,
+    }
+    encoded, _ = BinnedNumeric.from_dict(spec)._encode(pd.Series([1e308, -5.0]), [])
+    assert np.isfinite(encoded).all()
+
+
+def test_the_preprocessing_says_which_format_can_read_it():
+    binned = TabularPreprocessor(bins=4).fit(_income_frame(), target="buys")
+    plain = TabularPreprocessor(bins=0).fit(_income_frame(), target="buys")
+    assert binned.to_dict()["format_version"] == 2
+    assert plain.to_dict()["format_version"] == 1  # older glassnet reads it
+    newer = dict(binned.to_dict(), format_version=3)
+    with pytest.raises(ModelFileError, match="newer glassnet"):
+        TabularPreprocessor.from_dict(newer)
+
+
+def test_zero_epochs_is_refused_naming_epochs():
+    with pytest.raises(ValueError, match="epochs"):
+        tabular.train(_income_frame(), "buys", epochs=0)

@@ -276,13 +276,20 @@ def _write_outputs(net, args: argparse.Namespace, say, recorder) -> None:
 
         with writing(args.report):
             write(args.report, network=net, recording=recorder.recording)
-        say(f"wrote the learning report {args.report}")
+        say(f"wrote the learning report {args.report}{_followed(net)}")
     if args.plot is not None:
         from ..plotting import plot_losses
 
         with writing(args.plot):
             plot_losses(net.history, args.plot)
-        say(f"wrote the loss curves {args.plot}")
+        say(f"wrote the loss curves {args.plot}{_followed(net)}")
+
+
+def _followed(net) -> str:
+    """Return " (of member 1 of 5)" for an ensemble: the report follows one member."""
+    training = net.metadata.get("training")
+    members = training.get("members") if isinstance(training, dict) else None
+    return f" (of member 1 of {len(members)})" if members else ""
 
 
 def _train(tabular, frame, args: argparse.Namespace, say, recorder):

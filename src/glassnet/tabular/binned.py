@@ -45,7 +45,8 @@ class BinnedNumeric(Encoder):
     median : float
         The training values' median: the centre, and what a missing value becomes.
     scale : float
-        Their interquartile range (half the range if that is 0).
+        Their interquartile range, or half their range where that is 0 (as
+        in a column of mostly zeros).
     edges : list of float
         Increasing bin edges (quantiles of the training values); empty, or
         at least 3 edges (2 bins). Bin ``t`` spans ``edges[t]`` to ``edges[t+1]``.
@@ -68,21 +69,20 @@ class BinnedNumeric(Encoder):
             If the column has no number, one value, or identifiers.
         """
         missing, present = usable_numbers(series)
-        median = float(np.median(present))
-        low, q1, q3, high = np.quantile(present, [0.0, 0.25, 0.75, 1.0])
+        low, q1, median, q3, high = _quantiles(present, [0.0, 0.25, 0.5, 0.75, 1.0])
         with np.errstate(over="ignore", invalid="ignore"):
-            scale = float(q3 - q1) or float(high - low) / 2
+            scale = float(q3 - q1) or float(high / 2 - low / 2)
         if not (math.isfinite(scale) and scale > 0):
             raise ValueError(
                 f"column {series.name!r} has values too large to scale (such as"
                 f" {present[np.argmax(np.abs(present))]:g}); remove them, or leave"
                 " the column out with --drop"
             )
-        edges = np.unique(np.quantile(present, np.linspace(0, 1, bins + 1)))
+        edges = np.unique(_quantiles(present, np.linspace(0, 1, bins + 1)))
         encoder = cls(
             column=str(series.name),
             indicator=bool(missing.any()),
-            median=median,
+            median=float(median),
             scale=scale,
             edges=[float(edge) for edge in edges] if len(edges) >= 3 else [],
         )
@@ -101,8 +101,9 @@ class BinnedNumeric(Encoder):
         if not self.edges:
             return clipped, missing
         edges = np.asarray(self.edges)
-        with np.errstate(over="ignore", invalid="ignore"):
-            ramps = (filled[:, None] - edges[:-1]) / np.diff(edges)
+        # Halved, the differences cannot overflow, even between -1e308 and 1e308.
+        halves = edges / 2
+        ramps = (filled[:, None] / 2 - halves[:-1]) / np.diff(halves)
         return np.column_stack([clipped, np.clip(ramps, 0.0, 1.0)]), missing
 
     def _value_features(self):
@@ -114,7 +115,7 @@ class BinnedNumeric(Encoder):
 
     def _describe_values(self):
         text = (
-            f"number, robust-scaled (median {self.median:.4g}, interquartile range"
+            f"number, robust-scaled (median {self.median:.4g}, scale"
             f" {self.scale:.4g}) and smoothly clipped to ±{CLIP:g}"
         )
         if self.edges:
@@ -143,3 +144,16 @@ class BinnedNumeric(Encoder):
             and all(low < high for low, high in itertools.pairwise(edges)),
             f"column {column!r} needs a list of increasing numeric bin edges",
         )
+
+
+def _quantiles(values: np.ndarray, levels) -> np.ndarray:
+    """Return quantiles of ``values``, finite even near float's limits.
+
+    Interpolating between -1e308 and 1e308 overflows; then the quantiles are
+    taken as observed values instead (no interpolation).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        found = np.quantile(values, levels)
+    if np.isfinite(found).all():
+        return found
+    return np.quantile(values, levels, method="inverted_cdf")

@@ -4,9 +4,10 @@ In order: a column of another type (dates), or all missing, is left out;
 numbers are :class:`~glassnet.tabular.binned.BinnedNumeric` (or, with
 ``bins=0``, :class:`~glassnet.tabular.encoders.Numeric`); text that is one value
 is left out; yes/no words are ``Binary``; text that is at least 90% numbers is
-``Numeric``, unless a value is written with a leading zero (``00123``: codes,
-which are text); text whose every value differs is left out as an identifier; other
-text is ``Categorical``. A new encoding adds its rule here.
+numbers too (binned or standardised, as above), unless a value is written with
+a leading zero (``00123``: codes, which are text); text whose every value
+differs is left out as an identifier; other text is ``Categorical``. A new
+encoding adds its rule here.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def train_members(
     callbacks: list,
     verbose: int,
     say: Callable[[str], None],
-) -> tuple[Network, list[dict], dict]:
+) -> tuple[Network, list[dict], dict, int]:
     """Train ``n_members`` networks on the folds of ``X``; return them as one.
 
     Parameters
@@ -98,21 +98,37 @@ def train_members(
         ``validation_rows``.
     metrics : dict
         Out-of-fold metrics on the rows the members validated on.
+    n_validated : int
+        Those rows: every row, unless training was interrupted.
     """
     classes = y if prep.task == "classification" else None
     rng = np.random.default_rng(settings.seed)
     folds = fold_rows(len(X), n_members, classes, rng)
+    # Independent seeds per member (seed + index would share members across
+    # neighbouring seeds); None stays None: fresh entropy for every member.
+    seeds = (
+        [None] * n_members
+        if settings.seed is None
+        else [
+            int(child.generate_state(1)[0])
+            for child in np.random.SeedSequence(settings.seed).spawn(n_members)
+        ]
+    )
     nets, records, predicted = [], [], np.zeros(len(X), dtype=bool)
     out_of_fold = np.zeros(len(X)) if classes is None else np.zeros(len(X), np.intp)
     for index, fold in enumerate(folds):
-        seed = None if settings.seed is None else settings.seed + index
-        net = build_network(prep, settings, seed)
+        net = build_network(prep, settings, seeds[index])
         if index == 0:
             say(
-                f"network: {n_members} members of {architecture(net)},"
-                f" {n_members * net.n_params:,} parameters in all; Adam, learning"
-                f" rate {settings.learning_rate:g} with warm-up and cosine decay"
+                f"network: {n_members} members of {architecture(net)}; Adam,"
+                f" learning rate {settings.learning_rate:g} with warm-up and cosine"
+                " decay"
             )
+            if callbacks:
+                say(
+                    "callbacks (such as the learning report) follow member 1"
+                    f" of {n_members}"
+                )
         rows = np.setdiff1d(np.arange(len(X)), fold)
         fit_network(
             net,
@@ -139,8 +155,14 @@ def train_members(
         if history.stop_reason == INTERRUPTED:
             break
     merged = side_by_side(nets)
-    merged.history = nets[-1].history if len(nets) < n_members else nets[0].history
-    return merged, records, _metrics(prep, y[predicted], out_of_fold[predicted])
+    interrupted = nets[-1].history.stop_reason == INTERRUPTED
+    merged.history = nets[-1].history if interrupted else nets[0].history
+    say(
+        f"merged: one network of {architecture(merged)},"
+        f" {merged.n_params:,} parameters, whose output is the members' mean"
+    )
+    metrics = _metrics(prep, y[predicted], out_of_fold[predicted])
+    return merged, records, metrics, int(predicted.sum())
 
 
 def _describe_member(index: int, n_members: int, record: dict) -> str:

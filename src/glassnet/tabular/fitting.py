@@ -72,7 +72,7 @@ def fit_network(
             warmup_cosine(
                 settings.learning_rate,
                 settings.epochs,
-                min(WARMUP_EPOCHS, settings.epochs - 1),
+                max(0, min(WARMUP_EPOCHS, settings.epochs - 1)),
             )
         )
     ]

@@ -16,7 +16,9 @@ from .encoders import Encoder, LeftOut, check_saved
 from .target import Target, check_target, rows_with_target
 
 _FORMAT_NAME = "glassnet-tabular"
-_FORMAT_VERSION = 1
+#: Version 2 added the "binned_numeric" encoding; a preprocessing without it
+#: is still written as version 1, which every glassnet reads.
+_FORMAT_VERSION = 2
 
 
 class TabularPreprocessor:
@@ -309,7 +311,9 @@ class TabularPreprocessor:
         self._check_fitted()
         return {
             "format": _FORMAT_NAME,
-            "format_version": _FORMAT_VERSION,
+            "format_version": 2
+            if any(column["encoding"] == "binned_numeric" for column in self.columns)
+            else 1,
             **self.target_codec.to_dict(),
             "columns": self.columns,
             "dropped": [dict(entry) for entry in self.dropped],

@@ -147,7 +147,7 @@ def train_model(
             f" learns from {n_members - 1} of {n_members} folds and stops after"
             f" {settings.patience} epochs without improvement on the other"
         )
-        net, members, metrics = train_members(
+        net, members, metrics, n_validated = train_members(
             prep,
             X,
             prep.encode_target(frame[target]),
@@ -157,12 +157,12 @@ def train_model(
             verbose=verbose,
             say=say,
         )
-        # Every row trained 4 of 5 members and validated the fifth: both counts
-        # are every row.
+        # Every row trained 4 of 5 members and validated the fifth (unless
+        # Ctrl-C stopped the members early).
         rows = len(frame)
-        summary = Summary.of_run(settings, rows, rows, rows, net.history)
+        summary = Summary.of_run(settings, rows, rows, n_validated, net.history)
         summary.members, summary.validation_metrics = members, metrics
-        say(f"validation (out of fold, {len(frame)} rows): {format_metrics(metrics)}")
+        say(f"validation (out of fold, {n_validated} rows): {format_metrics(metrics)}")
         model = TabularModel(prep, net)
     else:
         model, summary = _train_one(
@@ -177,11 +177,17 @@ def train_model(
 def _members_for(n_rows: int, settings: TrainSettings, say) -> int:
     """Return the members to train: one when the rows are too few for folds."""
     if settings.members > 1 and n_rows < 2 * settings.members:
+        verb = "is" if n_rows == 1 else "are"
         say(
-            f"{plural(n_rows, 'row')} are too few for {settings.members} members"
+            f"{plural(n_rows, 'row')} {verb} too few for {settings.members} members"
             " (each needs 2 rows to validate on): training one network"
         )
         return 1
+    if settings.members > 1 and settings.validation_split != DEFAULTS.validation_split:
+        say(
+            "validation_split applies to one network (members=1): each of the"
+            f" {settings.members} members validates on its own fold instead"
+        )
     return settings.members
 
 
