@@ -104,31 +104,13 @@ def train_members(
     classes = y if prep.task == "classification" else None
     rng = np.random.default_rng(settings.seed)
     folds = fold_rows(len(X), n_members, classes, rng)
-    # Independent seeds per member (seed + index would share members across
-    # neighbouring seeds); None stays None: fresh entropy for every member.
-    seeds = (
-        [None] * n_members
-        if settings.seed is None
-        else [
-            int(child.generate_state(1)[0])
-            for child in np.random.SeedSequence(settings.seed).spawn(n_members)
-        ]
-    )
+    seeds = _member_seeds(settings.seed, n_members)
     nets, records, predicted = [], [], np.zeros(len(X), dtype=bool)
     out_of_fold = np.zeros(len(X)) if classes is None else np.zeros(len(X), np.intp)
     for index, fold in enumerate(folds):
         net = build_network(prep, settings, seeds[index])
         if index == 0:
-            say(
-                f"network: {n_members} members of {architecture(net)}; Adam,"
-                f" learning rate {settings.learning_rate:g} with warm-up and cosine"
-                " decay"
-            )
-            if callbacks:
-                say(
-                    "callbacks (such as the learning report) follow member 1"
-                    f" of {n_members}"
-                )
+            _say_plan(net, settings, n_members, bool(callbacks), say)
         rows = np.setdiff1d(np.arange(len(X)), fold)
         fit_network(
             net,
@@ -139,20 +121,12 @@ def train_members(
             callbacks if index == 0 else [],
             verbose,
         )
-        history = net.history
-        records.append(
-            {
-                "epochs": history.n_epochs,
-                "best_epoch": history.best_epoch,
-                "stop_reason": history.stop_reason,
-                "validation_rows": len(fold),
-            }
-        )
+        records.append(_record(net.history, len(fold)))
         nets.append(net)
         out_of_fold[fold] = net.predict(X[fold]).reshape(len(fold))
         predicted[fold] = True
         say(_describe_member(index, n_members, records[-1]))
-        if history.stop_reason == INTERRUPTED:
+        if net.history.stop_reason == INTERRUPTED:
             break
     merged = side_by_side(nets)
     interrupted = nets[-1].history.stop_reason == INTERRUPTED
@@ -163,6 +137,36 @@ def train_members(
     )
     metrics = _metrics(prep, y[predicted], out_of_fold[predicted])
     return merged, records, metrics, int(predicted.sum())
+
+
+def _member_seeds(seed: int | None, n_members: int) -> list[int | None]:
+    """Return independent seeds, one per member; None stays None (fresh entropy).
+
+    ``seed + index`` would share four of five members between neighbouring seeds.
+    """
+    if seed is None:
+        return [None] * n_members
+    children = np.random.SeedSequence(seed).spawn(n_members)
+    return [int(child.generate_state(1)[0]) for child in children]
+
+
+def _say_plan(net, settings: TrainSettings, n_members: int, callbacks: bool, say):
+    say(
+        f"network: {n_members} members of {architecture(net)}; Adam, learning rate"
+        f" {settings.learning_rate:g} with warm-up and cosine decay"
+    )
+    if callbacks:
+        say(f"callbacks (such as the learning report) follow member 1 of {n_members}")
+
+
+def _record(history, validation_rows: int) -> dict:
+    """Return what the summary keeps of one member's training."""
+    return {
+        "epochs": history.n_epochs,
+        "best_epoch": history.best_epoch,
+        "stop_reason": history.stop_reason,
+        "validation_rows": validation_rows,
+    }
 
 
 def _describe_member(index: int, n_members: int, record: dict) -> str:
