@@ -129,6 +129,31 @@ CASES = {
     "explain-no-target": Case(("explain", "model.npz", "wrong.csv"), 1, "'y'"),
     "explain-python-model": Case(("explain", "python.npz", "data.csv"), 1),
     "explain-zero-rows": Case(("explain", "model.npz", "data.csv", "--rows", "0"), 2),
+    "explain-row-out-of-range": Case(
+        ("explain", "model.npz", "data.csv", "--row", "40"), 1, "row 40"
+    ),
+    "explain-negative-row": Case(
+        ("explain", "model.npz", "data.csv", "--row", "-1"), 2
+    ),
+    "explain-row-no-data": Case(("explain", "model.npz", "--row", "0"), 2),
+    "explain-row-python-model": Case(
+        ("explain", "python.npz", "data.csv", "--row", "0"), 1
+    ),
+    "explain-importance-no-target": Case(
+        ("explain", "model.npz", "wrong.csv", "--importance"), 1, "'y'"
+    ),
+    "explain-importance-python-model": Case(
+        ("explain", "python.npz", "data.csv", "--importance"), 1
+    ),
+    "explain-importance-csv-as-model": Case(
+        ("explain", "data.csv", "data.csv", "--importance"), 1
+    ),
+    "explain-zero-repeats": Case(
+        ("explain", "model.npz", "data.csv", "--importance", "--repeats", "0"), 2
+    ),
+    "explain-row-bad-encoding": Case(
+        ("explain", "encoding.npz", "data.csv", "--row", "0"), 1, "encoding.npz"
+    ),
     # -- report --
     "report-missing": Case(("report", "missing.npz"), 1),
     "report-directory": Case(("report", "folder"), 1, "directory"),

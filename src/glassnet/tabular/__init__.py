@@ -8,7 +8,9 @@ This package is the only one that imports pandas
 Modules: ``tables`` (files), ``encoders`` (one class per column encoding),
 ``target`` (the target column), ``preprocessor``, ``model`` (:class:`TabularModel`,
 predict, evaluate), ``trainer`` (train), ``summary`` (the saved training
-summary), ``settings`` (:class:`TrainSettings`).
+summary), ``settings`` (:class:`TrainSettings`), ``importance`` (what matters:
+permutation importance per column), ``attribution`` (why this prediction:
+integrated gradients per column).
 
 A CSV file's cells are read as text, exactly as written (``predict`` writes
 them back unchanged; the model reads numbers out of them); only empty cells are
@@ -30,6 +32,8 @@ from .settings import TrainSettings as TrainSettings
 #: is touched.
 _NEED_PANDAS = {
     "_cells": ("FALSE_WORDS", "TRUE_WORDS"),
+    "attribution": ("Attribution", "integrated_gradients"),
+    "importance": ("Importance", "permutation_importance"),
     "metrics": ("classification_metrics", "regression_metrics"),
     "model": (
         "TabularModel",
@@ -60,10 +64,22 @@ def __getattr__(name: str):
             "glassnet.tabular needs pandas: pip install 'glassnet[tabular]'"
         ) from None
     from .. import metrics
-    from . import _cells, model, preprocessor, summary, tables, target, trainer
+    from . import (
+        _cells,
+        attribution,
+        importance,
+        model,
+        preprocessor,
+        summary,
+        tables,
+        target,
+        trainer,
+    )
 
     modules = {
         "_cells": _cells,
+        "attribution": attribution,
+        "importance": importance,
         "metrics": metrics,
         "model": model,
         "preprocessor": preprocessor,
