@@ -352,3 +352,24 @@ def test_recorder_save_is_atomic_and_keeps_permissions(tmp_path):
         recorder.recording.save(path)
         assert path.stat().st_mode & 0o777 == 0o600
     assert Recording.load(path).widths == [2, 3, 1]
+
+
+def test_an_interruption_inside_a_zip_member_is_not_masked(tmp_path, monkeypatch):
+    # Ctrl-C or SIGTERM arriving while zipfile opens a member used to surface
+    # as zipfile's "open writing handle" ValueError instead of itself.
+    import zipfile
+
+    path = tmp_path / "model.npz"
+    old = small_network()
+    old.metadata = {"generation": "old"}
+    modelfile.save(old, path)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(zipfile, "_get_compressor", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        modelfile.save(small_network(), path)
+    monkeypatch.undo()
+    assert temporary_files(tmp_path) == []
+    assert glassnet.load(path).metadata["generation"] == "old"

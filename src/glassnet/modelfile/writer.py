@@ -64,17 +64,37 @@ def save(network: Network, path) -> None:
     members = _network_arrays(network)
     members.insert(0, (HEADER_MEMBER, _encode_header(_header(network))))
     check_writable(path)
-    with (
-        atomic_file(path) as file,
-        zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive,
-    ):
-        for name, array in members:
-            # A fixed date (ZipInfo's 1980 default) makes files reproducible.
-            info = zipfile.ZipInfo(name)
-            info.external_attr = 0o644 << 16
-            force_zip64 = array.nbytes > _ZIP64_THRESHOLD
-            with archive.open(info, "w", force_zip64=force_zip64) as member:
-                npy_format.write_array(member, array, allow_pickle=False)
+    with atomic_file(path) as file:
+        archive = zipfile.ZipFile(file, "w", zipfile.ZIP_STORED)
+        try:
+            _write_members(archive, members)
+        except BaseException:
+            _abandon(archive)
+            raise
+        archive.close()
+
+
+def _write_members(archive: zipfile.ZipFile, members: list) -> None:
+    """Write each ``(name, array)`` as an uncompressed ``.npy`` member."""
+    for name, array in members:
+        # A fixed date (ZipInfo's 1980 default) makes files reproducible.
+        info = zipfile.ZipInfo(name)
+        info.external_attr = 0o644 << 16
+        force_zip64 = array.nbytes > _ZIP64_THRESHOLD
+        with archive.open(info, "w", force_zip64=force_zip64) as member:
+            npy_format.write_array(member, array, allow_pickle=False)
+
+
+def _abandon(archive: zipfile.ZipFile) -> None:
+    """Drop a half-written archive without closing it.
+
+    NOTE: an interruption (SIGTERM, Ctrl-C) inside ``archive.open`` leaves
+    zipfile "writing" with no handle to close, and closing the archive would
+    then raise a ValueError over the interruption (and again when it is
+    garbage-collected). ``atomic_file`` deletes the temporary file anyway, so
+    the archive is dropped unclosed.
+    """
+    archive.fp = None
 
 
 def _header(network: Network) -> dict:
