@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._table_contenders import _run, glassnet_environment
+from ._table_contenders import glassnet_environment, run_glassnet
 
 #: Rows, columns and the most seconds the default may take.
 BUDGET = (10_000, 50, 60.0)
@@ -54,7 +54,7 @@ def run_budget(n_rows: int, n_columns: int, limit: float, threads: int) -> dict:
     frame = budget_table(n_rows, n_columns)
     with tempfile.TemporaryDirectory(prefix="glassnet-budget-") as folder:
         frame.to_csv(Path(folder, "budget.csv"), index=False)
-        seconds, _ = _run(
+        seconds, _ = run_glassnet(
             ["train", "budget.csv", "--target", "y", "-o", "model.npz"],
             glassnet_environment(threads),
             folder,

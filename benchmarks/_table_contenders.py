@@ -110,7 +110,7 @@ def glassnet_environment(threads: int) -> dict:
     return env
 
 
-def _run(arguments: list[str], env: dict, folder: str) -> tuple[float, str]:
+def run_glassnet(arguments: list[str], env: dict, folder: str) -> tuple[float, str]:
     """Run one glassnet command in ``folder``; return its wall time and stdout."""
     start = time.perf_counter()
     completed = subprocess.run(
@@ -145,7 +145,7 @@ def fit_glassnet(train, test, table, *, seed: int, threads: int) -> Fitted:
         train.to_csv(Path(folder, "train.csv"), index=False)
         # The test rows go without their target, as new rows would.
         features(test, table).to_csv(Path(folder, "test.csv"), index=False)
-        seconds, said = _run(
+        seconds, said = run_glassnet(
             [
                 *("train", "train.csv", "--target", table.target, "-o", "model.npz"),
                 *("--seed", str(seed)),
@@ -153,7 +153,9 @@ def fit_glassnet(train, test, table, *, seed: int, threads: int) -> Fitted:
             env,
             folder,
         )
-        _run(["predict", "model.npz", "test.csv", "-o", "predictions.csv"], env, folder)
+        run_glassnet(
+            ["predict", "model.npz", "test.csv", "-o", "predictions.csv"], env, folder
+        )
         column = f"predicted_{table.target}"
         written = pd.read_csv(
             Path(folder, "predictions.csv"), dtype=str, keep_default_na=False

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -72,3 +73,58 @@ def load_under_memory_cap(load, paths, *, headroom, timeout):
         check=True,
     )
     return {path: tuple(found) for path, found in json.loads(result.stdout).items()}
+
+
+def run_capped(code, *, timeout, memory=1 << 30, stdin=None):
+    """Run ``code`` in a fresh Python whose address space is capped at ``memory``.
+
+    The child can import this folder's modules (``conftest`` among them);
+    ``stdin`` (text) reaches it through a pipe. Returns the completed process.
+    The default, 1 GiB, leaves room for pandas and pyarrow (about 600 MB).
+    """
+    prelude = (
+        "import resource, sys\n"
+        f"resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))\n"
+        f"sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r})\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=stdin,
+    )
+
+
+def build_big_network(width=1000):
+    """A deterministic network of 2 ``width``-wide layers with Adam state.
+
+    About ``2 * width**2`` parameters (three arrays each, with Adam's moments):
+    large enough that a save can be killed in the middle.
+    """
+    from glassnet import Adam, Dense, Network
+
+    network = Network(
+        [Dense(1000, width, "relu"), Dense(width, width, "relu"), Dense(width, 10)],
+        optimizer=Adam(),
+        seed=0,
+    )
+    for name, param in network.named_parameters().items():
+        network.optimizer.state[name] = {"m": param * 0.5, "v": param * param}
+    network.optimizer.n_steps = 7
+    network.metadata = {"generation": "new"}
+    return network
+
+
+def save_forever_script(width=1000):
+    """Return a child's code: build the big network, say "ready", save it forever."""
+    return (
+        "import sys\n"
+        f"sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r})\n"
+        "from conftest import build_big_network\n"
+        "from glassnet.modelfile import save\n"
+        f"network = build_big_network({width})\n"
+        'print("ready", flush=True)\n'
+        "while True:\n"
+        "    save(network, sys.argv[1])\n"
+    )

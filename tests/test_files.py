@@ -6,19 +6,18 @@ FIFO is the target.
 """
 
 import errno
-import inspect
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 
 import numpy as np
 import pytest
+from conftest import save_forever_script
 
 import glassnet
 from glassnet import Dense, Network, _files, modelfile, report
@@ -234,32 +233,6 @@ def test_open_regular_refuses_a_fifo_without_waiting(tmp_path):
 # -- SIGTERM during a save (F18) -----------------------------------------------
 
 
-def build_big_network():
-    """About 50 MB to save: long enough to be killed in the middle."""
-    from glassnet import Adam, Dense, Network
-
-    network = Network(
-        [Dense(1000, 1500, "relu"), Dense(1500, 1500, "relu"), Dense(1500, 10)],
-        optimizer=Adam(),
-        seed=0,
-    )
-    for name, param in network.named_parameters().items():
-        network.optimizer.state[name] = {"m": param * 0.5, "v": param * param}
-    network.metadata = {"generation": "new"}
-    return network
-
-
-SAVE_FOREVER = """
-import sys
-from glassnet.modelfile import save
-
-network = build_big_network()
-print("ready", flush=True)
-while True:
-    save(network, sys.argv[1])
-"""
-
-
 @posix_only
 @pytest.mark.parametrize("attempt", range(2))
 def test_sigterm_during_a_save_leaves_no_temporary_file(tmp_path, attempt):
@@ -267,7 +240,7 @@ def test_sigterm_during_a_save_leaves_no_temporary_file(tmp_path, attempt):
     old = small_network()
     old.metadata = {"generation": "old"}
     modelfile.save(old, path)
-    script = textwrap.dedent(inspect.getsource(build_big_network)) + SAVE_FOREVER
+    script = save_forever_script(width=1500)  # about 50 MB: killed mid-save
     child = subprocess.Popen(
         [sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True
     )

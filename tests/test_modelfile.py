@@ -8,7 +8,6 @@ allocates what a forged header claims.
 
 import doctest
 import importlib
-import inspect
 import json
 import math
 import os
@@ -17,7 +16,6 @@ import re
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 import tracemalloc
 import warnings
@@ -26,7 +24,7 @@ from io import BytesIO
 
 import numpy as np
 import pytest
-from conftest import load_under_memory_cap
+from conftest import build_big_network, load_under_memory_cap, save_forever_script
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.lib import format as npy_format
@@ -473,37 +471,10 @@ def test_saved_file_mode_follows_the_umask(tmp_path):
     assert (tmp_path / "model.npz").stat().st_mode & 0o777 == 0o640
 
 
-def build_big_network():
-    """Build a deterministic network of two million parameters with Adam state."""
-    from glassnet import Adam, Dense, Network
-
-    network = Network(
-        [Dense(1000, 1000, "relu"), Dense(1000, 1000, "relu"), Dense(1000, 10)],
-        optimizer=Adam(),
-        seed=0,
-    )
-    for name, param in network.named_parameters().items():
-        network.optimizer.state[name] = {"m": param * 0.5, "v": param * param}
-    network.optimizer.n_steps = 7
-    network.metadata = {"generation": "new"}
-    return network
-
-
-SAVE_FOREVER = """
-import sys
-from glassnet.modelfile import save
-
-network = build_big_network()
-print("ready", flush=True)
-while True:
-    save(network, sys.argv[1])
-"""
-
-
 def _kill_while_saving(tmp_path, old, big, attempts, seed):
     path = tmp_path / "model.npz"
     glassnet.modelfile.save(old, path)
-    script = textwrap.dedent(inspect.getsource(build_big_network)) + SAVE_FOREVER
+    script = save_forever_script()
     delays = random.Random(seed)
     kills_mid_save = 0
     for _ in range(attempts):

@@ -20,16 +20,13 @@ import gzip
 import io
 import lzma
 import os
-import subprocess
-import sys
-import textwrap
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import fuzz_size
+from conftest import fuzz_size, run_capped
 
 import glassnet
 
@@ -41,7 +38,6 @@ from hypothesis import strategies as st  # noqa: E402
 
 tabular = pytest.importorskip("glassnet.tabular")
 
-MEMORY_LIMIT = 1 << 30  # RLIMIT_AS of the child: pandas and pyarrow need ~600 MB
 NAMES = (
     ".csv",
     ".tsv",
@@ -137,23 +133,8 @@ def fuzz_read_table(folder: str, max_examples: int) -> None:
     fuzz()
 
 
-def run_child(code: str, *, timeout: float) -> subprocess.CompletedProcess:
-    """Run ``code`` in a child Python that has this folder on its path, capped."""
-    prelude = (
-        "import resource, sys\n"
-        f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))\n"
-        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", prelude + textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
 def run_fuzzer(tmp_path, max_examples: int, timeout: float) -> None:
-    child = run_child(
+    child = run_capped(
         f"""
         import test_tabular_fuzz
         test_tabular_fuzz.fuzz_read_table({str(tmp_path)!r}, {max_examples})
@@ -178,7 +159,7 @@ def test_read_table_fuzz_long(tmp_path):
 
 def nasty_read(path: Path, *, timeout: float = 30) -> str:
     """Read ``path`` in a capped child; return its one line of outcome."""
-    child = run_child(
+    child = run_capped(
         f"""
         import glassnet.tabular as tabular
         try:

@@ -6,14 +6,12 @@ F11 very large numbers; F16 API arguments; F20 a CSV that starts with PAR1.
 """
 
 import os
-import subprocess
-import sys
-import textwrap
 import threading
 import warnings
 
 import numpy as np
 import pytest
+from conftest import run_capped
 
 import glassnet
 
@@ -48,24 +46,6 @@ def quick_train(frame, target, **kwargs):
         **kwargs,
     }
     return tabular.train(frame, target, **kwargs)
-
-
-def run_isolated(code, *, timeout=20, memory=1 << 30, stdin=None):
-    """Run ``code`` in a fresh Python under a memory cap; return the process.
-
-    ``stdin`` (text) reaches the process through a pipe.
-    """
-    prelude = (
-        "import resource\n"
-        f"resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))\n"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", prelude + textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        input=stdin,
-    )
 
 
 # -- F1: the user's data comes back as written ----------------------------------
@@ -214,14 +194,15 @@ def test_f7_a_fake_compressed_file_is_one_line_naming_it(tmp_path, suffix):
 def test_f7_dev_zero_under_a_compressed_name_is_refused_at_once(tmp_path, suffix):
     link = tmp_path / f"data{suffix}"
     link.symlink_to("/dev/zero")
-    process = run_isolated(
+    process = run_capped(
         f"""
         import glassnet.tabular as tabular
         try:
             tabular.read_table({str(link)!r})
         except ValueError as error:
             print("ValueError:", error)
-        """
+        """,
+        timeout=20,
     )
     assert process.returncode == 0, process.stderr[-500:]
     assert process.stdout.startswith("ValueError:") and str(link) in process.stdout
@@ -234,7 +215,7 @@ def test_f7_dev_zero_under_a_compressed_name_is_refused_at_once(tmp_path, suffix
 def test_f8_a_fifo_without_a_writer_is_one_line_not_a_hang(tmp_path):
     fifo = tmp_path / "data.csv"
     os.mkfifo(fifo)
-    process = run_isolated(
+    process = run_capped(
         f"""
         import glassnet.tabular as tabular
         try:
@@ -261,7 +242,7 @@ def test_f8_a_fifo_with_a_writer_reads_the_whole_table(tmp_path):
 
     writer = threading.Thread(target=write, daemon=True)
     writer.start()
-    process = run_isolated(
+    process = run_capped(
         f"""
         import glassnet.tabular as tabular
         frame = tabular.read_table({str(fifo)!r})
@@ -275,12 +256,13 @@ def test_f8_a_fifo_with_a_writer_reads_the_whole_table(tmp_path):
 
 @pytest.mark.parametrize("n_rows", [5, 2000])
 def test_f8_a_pipe_read_through_dev_stdin(tmp_path, n_rows):
-    process = run_isolated(
+    process = run_capped(
         """
         import glassnet.tabular as tabular
         print(tabular.read_table("/dev/stdin").shape)
         """,
         stdin=small_frame(n_rows).to_csv(index=False),
+        timeout=20,
     )
     assert process.stdout.strip() == f"({n_rows}, 4)", process.stderr[-500:]
 
