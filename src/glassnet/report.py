@@ -323,6 +323,18 @@ def network_html(network) -> str:
     return f"<p>{html.escape(repr(network))}</p>" + network_svg(network.widths, weights)
 
 
+def render_recording(recording: Recording) -> str:
+    """Return the report's HTML for a recorded run (finished or in progress).
+
+    Parameters
+    ----------
+    recording : Recording
+        At least one snapshot; its ``history`` is what the curves draw.
+    """
+    rows = recording.rows if recording.rows.size else None
+    return render(recording.widths, recording.snapshots, recording.history, rows)
+
+
 def write(path, recording: Recording | None = None, network=None) -> None:
     """Write the learning report of a recorded run or a network to ``path``.
 
@@ -345,8 +357,7 @@ def write(path, recording: Recording | None = None, network=None) -> None:
         If neither a recording nor a network is given.
     """
     if recording is not None:
-        rows = recording.rows if recording.rows.size else None
-        page = render(recording.widths, recording.snapshots, recording.history, rows)
+        page = render_recording(recording)
     elif network is not None:
         now = Snapshot.of(network, network.epochs_trained)
         page = render(network.widths, [now], network.history.to_dict())
