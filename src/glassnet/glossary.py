@@ -8,6 +8,8 @@ speak it without knowing how tables are encoded. Every key is optional:
 
 ``inputs``, ``outputs`` : list of str
     A name for each input neuron and each output neuron.
+``input_columns`` : list of str
+    The original column each input neuron encodes.
 ``task`` : {"classification", "regression"}; ``target`` : str
 ``output_scale`` : [shift, scale]
     Regression: the prediction in the target's units is
@@ -18,6 +20,11 @@ speak it without knowing how tables are encoded. Every key is optional:
     Permutation importance per original column.
 ``why`` : {"row", "columns", "values", "contributions", "prediction", "sentence"}
     One row's prediction, column by column.
+``plane`` : {"columns", "x", "y", "size", "inputs", "neuron_size", "neuron_inputs", \
+"points", "truth"}
+    For a model of two numeric columns: the plane of their values (ranges
+    ``x``, ``y``) as two grids of encoded inputs, row by row from the top
+    (``size``² and ``neuron_size``² rows), and rows of the table as points.
 
 :func:`check` is the one reader: it refuses a glossary that does not fit the
 network it describes, in one line, so that a report drawn from it cannot fail.
@@ -34,8 +41,8 @@ MAX_TEXT = 200
 #: The most recorded table columns a glossary holds.
 MAX_COLUMNS = 1000
 
-_KEYS = {"inputs", "outputs", "task", "target", "output_scale", "table"}
-_KEYS |= {"importance", "why"}
+#: The largest grid side a plane may have.
+MAX_GRID = 64
 
 
 def _invalid(detail: str) -> ValueError:
@@ -122,6 +129,37 @@ def _why(data) -> dict:
     }
 
 
+def _grid(values, size, n_inputs: int, what: str) -> list:
+    if not (is_int(size) and 2 <= size <= MAX_GRID):
+        raise _invalid(f"plane {what} size must be a whole number from 2 to {MAX_GRID}")
+    if not isinstance(values, list) or len(values) != size * size:
+        raise _invalid(f"plane {what} needs {size * size} rows")
+    return [_numbers(row, f"plane {what} rows", n_inputs) for row in values]
+
+
+def _plane(plane, n_inputs: int) -> dict:
+    if not isinstance(plane, dict):
+        raise _invalid("plane must be a JSON object")
+    points = plane.get("points", [])
+    if not isinstance(points, list) or len(points) > 10_000:
+        raise _invalid("plane points must be a list of at most 10000 [x, y]")
+    return {
+        "columns": _texts(plane.get("columns"), "plane columns", 2),
+        "x": _numbers(plane.get("x"), "plane x", 2),
+        "y": _numbers(plane.get("y"), "plane y", 2),
+        "size": plane.get("size"),
+        "inputs": _grid(plane.get("inputs"), plane.get("size"), n_inputs, "inputs"),
+        "neuron_size": plane.get("neuron_size"),
+        "neuron_inputs": _grid(
+            plane.get("neuron_inputs"), plane.get("neuron_size"), n_inputs, "neuron"
+        ),
+        "points": [_numbers(point, "plane points", 2) for point in points],
+        "truth": _texts(plane.get("truth", []), "plane truth", len(points))
+        if plane.get("truth")
+        else [],
+    }
+
+
 def check(glossary, n_inputs: int, n_outputs: int, n_rows: int = 0) -> dict:
     """Return a checked copy of ``glossary`` for a network and its recorded rows.
 
@@ -154,23 +192,21 @@ def check(glossary, n_inputs: int, n_outputs: int, n_rows: int = 0) -> dict:
         return {}
     if not isinstance(glossary, dict):
         raise _invalid("it must be a JSON object")
-    checked: dict = {}
-    if "inputs" in glossary:
-        checked["inputs"] = _texts(glossary["inputs"], "inputs", n_inputs)
-    if "outputs" in glossary:
-        checked["outputs"] = _texts(glossary["outputs"], "outputs", n_outputs)
-    for key in ("task", "target"):
-        if key in glossary:
-            checked[key] = _text(glossary[key], key)
-    if "output_scale" in glossary:
-        checked["output_scale"] = _numbers(glossary["output_scale"], "output_scale", 2)
-    if "table" in glossary:
-        checked["table"] = _table(glossary["table"], n_rows)
-    if "importance" in glossary:
-        checked["importance"] = _importance(glossary["importance"])
-    if "why" in glossary:
-        checked["why"] = _why(glossary["why"])
-    return checked
+    readers = {
+        "inputs": lambda value: _texts(value, "inputs", n_inputs),
+        "outputs": lambda value: _texts(value, "outputs", n_outputs),
+        "input_columns": lambda value: _texts(value, "input_columns", n_inputs),
+        "task": lambda value: _text(value, "task"),
+        "target": lambda value: _text(value, "target"),
+        "output_scale": lambda value: _numbers(value, "output_scale", 2),
+        "table": lambda value: _table(value, n_rows),
+        "importance": _importance,
+        "why": _why,
+        "plane": lambda value: _plane(value, n_inputs),
+    }
+    return {
+        key: read(glossary[key]) for key, read in readers.items() if key in glossary
+    }
 
 
 def in_target_units(glossary: dict, values):

@@ -35,6 +35,37 @@ def _axis(values: list[float], log_ok: bool):
     return low, high, (lambda value: value), "linear scale"
 
 
+def _polylines(series, epochs, last_epoch: int, log_ok: bool) -> list[str]:
+    """Return each series' polyline and the vertical axis' labels."""
+    values = [v for _, _, vs in series for v in vs if v is not None]
+    if not values:
+        return []
+    low, high, scaled, words = _axis(values, log_ok)
+    span = (scaled(high) - scaled(low)) or 1.0
+    parts = []
+    for key, colour, curve in series:
+        points = [
+            f"{LEFT + PLOT_WIDTH * e / last_epoch:.1f},"
+            f"{TOP + PLOT_HEIGHT * (1 - (scaled(v) - scaled(low)) / span):.1f}"
+            for e, v in zip(epochs, curve, strict=True)
+            if v is not None
+        ]
+        if points:
+            parts.append(
+                f'<polyline class="curve" data-name="{key}" fill="none"'
+                f' stroke="{colour}" stroke-width="2" points="{" ".join(points)}"/>'
+            )
+    parts.append(
+        f'<text x="{LEFT - 6}" y="{TOP + 10}" text-anchor="end" font-size="10">'
+        f"{high:.3g}</text>"
+        f'<text x="{LEFT - 6}" y="{TOP + PLOT_HEIGHT}" text-anchor="end"'
+        f' font-size="10">{low:.3g}</text>'
+        f'<text x="{LEFT - 6}" y="{TOP + PLOT_HEIGHT / 2}" text-anchor="end"'
+        f' font-size="9">{words}</text>'
+    )
+    return parts
+
+
 def chart_svg(
     name: str,
     series: list[tuple[str, str, list]],
@@ -75,30 +106,7 @@ def chart_svg(
         f'<rect x="{LEFT}" y="{TOP}" width="{PLOT_WIDTH}" height="{PLOT_HEIGHT}"'
         ' fill="none" stroke="#cbd5e1"/>',
     ]
-    values = [v for _, _, vs in series for v in vs if v is not None]
-    if values:
-        low, high, scaled, words = _axis(values, log_ok)
-        span = (scaled(high) - scaled(low)) or 1.0
-        for key, colour, curve in series:
-            points = [
-                f"{LEFT + PLOT_WIDTH * e / last_epoch:.1f},"
-                f"{TOP + PLOT_HEIGHT * (1 - (scaled(v) - scaled(low)) / span):.1f}"
-                for e, v in zip(epochs, curve, strict=True)
-                if v is not None
-            ]
-            if points:
-                parts.append(
-                    f'<polyline class="curve" data-name="{key}" fill="none"'
-                    f' stroke="{colour}" stroke-width="2" points="{" ".join(points)}"/>'
-                )
-        parts.append(
-            f'<text x="{LEFT - 6}" y="{TOP + 10}" text-anchor="end" font-size="10">'
-            f"{high:.3g}</text>"
-            f'<text x="{LEFT - 6}" y="{TOP + PLOT_HEIGHT}" text-anchor="end"'
-            f' font-size="10">{low:.3g}</text>'
-            f'<text x="{LEFT - 6}" y="{TOP + PLOT_HEIGHT / 2}" text-anchor="end"'
-            f' font-size="9">{words}</text>'
-        )
+    parts += _polylines(series, epochs, last_epoch, log_ok)
     if best_epoch is not None:
         x = LEFT + PLOT_WIDTH * best_epoch / last_epoch
         parts.append(

@@ -14,6 +14,8 @@ import numpy as np
 
 MAX_NEURONS = 12
 POSITIVE, NEGATIVE = "#2563eb", "#ea580c"
+#: Class colours: the first two are the synapses' (a class 1 output is blue).
+PALETTE = [NEGATIVE, POSITIVE, "#16a34a", "#9333ea", "#ca8a04", "#db2777", "#0891b2"]
 #: The drawing's size and the room left for names beside the first and last layer.
 WIDTH, HEIGHT, NAME_ROOM = 760, 380, 150
 #: Names longer than this are cut in the drawing (hover shows them whole).
@@ -30,11 +32,33 @@ def neuron_names(widths: list[int], glossary: dict) -> list[list[str]]:
     return names
 
 
-def chosen_neurons(widths: list[int], weights: list[np.ndarray]) -> list[np.ndarray]:
+def _strongest(strength: np.ndarray, groups: list[str] | None) -> np.ndarray:
+    """Return the ``MAX_NEURONS`` strongest, taking turns between groups if given.
+
+    A table's inputs come in groups (a column's bins, its categories): each
+    column's strongest input is drawn before any column's second, so that
+    one column with many inputs cannot hide the others.
+    """
+    order = np.argsort(-strength, kind="stable")
+    if groups is None:
+        return np.sort(order[:MAX_NEURONS])
+    turn, seen = np.empty(len(order)), {}
+    for index in order:
+        group = groups[index]
+        turn[index] = seen.get(group, 0)
+        seen[group] = turn[index] + 1
+    ranked = sorted(order, key=lambda index: turn[index])  # stable: strength within
+    return np.sort(np.array(ranked[:MAX_NEURONS]))
+
+
+def chosen_neurons(
+    widths: list[int], weights: list[np.ndarray], input_columns=None
+) -> list[np.ndarray]:
     """Return the indices of the neurons drawn in each layer, in order.
 
     A layer that fits is drawn whole; a wider one keeps the ``MAX_NEURONS``
-    neurons whose outgoing weights are largest (the output layer its first).
+    neurons whose outgoing weights are largest (the output layer its first),
+    the inputs taking turns by ``input_columns`` (the column of each) if given.
     """
     chosen = []
     for layer, n in enumerate(widths):
@@ -44,8 +68,8 @@ def chosen_neurons(widths: list[int], weights: list[np.ndarray]) -> list[np.ndar
             chosen.append(np.arange(MAX_NEURONS))
         else:
             strength = np.abs(weights[layer]).sum(axis=1)
-            top = np.argsort(-strength, kind="stable")[:MAX_NEURONS]
-            chosen.append(np.sort(top))
+            groups = input_columns if layer == 0 else None
+            chosen.append(_strongest(strength, groups))
     return chosen
 
 

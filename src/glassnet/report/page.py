@@ -17,6 +17,7 @@ from ..history import describe_stop
 from .curves import curves_html
 from .drawing import (
     NEGATIVE,
+    PALETTE,
     POSITIVE,
     chosen_neurons,
     network_svg,
@@ -109,7 +110,7 @@ def _predictions_html(recording, names: list[list[str]]) -> str:
 
 def _surface_html(surface: dict, names: list[list[str]]) -> str:
     """Return the ``#surface`` section: the output over the plane, each neuron's own."""
-    x_name, y_name = (html.escape(name) for name in names[0])
+    x_name, y_name = (html.escape(name) for name in surface["columns"])
     pictures = "".join(
         f'<figure><canvas class="neuron-surface" data-k="{k}" width="{NEURON_SIZE}"'
         f' height="{NEURON_SIZE}"></canvas><figcaption>'
@@ -119,7 +120,7 @@ def _surface_html(surface: dict, names: list[list[str]]) -> str:
     return (
         '<section id="surface"><h2>What the network sees</h2><p>The output over the'
         f" plane of the two inputs ({x_name} across, {y_name} up; blue is high,"
-        " orange low), with the recorded rows as dots"
+        " orange low), with rows of the data as dots"
         + ("; below, each drawn neuron of the first hidden layer" if pictures else "")
         + '.</p><div class="plane">'
         f'<canvas id="surface-output" width="{SURFACE_SIZE}" height="{SURFACE_SIZE}">'
@@ -130,17 +131,17 @@ def _surface_html(surface: dict, names: list[list[str]]) -> str:
 
 
 def _points_svg(recording, surface: dict) -> str:
-    """Return the recorded rows as dots on the plane (coloured by truth if known)."""
+    """Return the plane's rows as dots (coloured by their class if known)."""
     (x0, x1), (y0, y1) = surface["x"], surface["y"]
-    truth = recording.glossary.get("table", {}).get("truth", [])
+    truth = surface["truth"]
     classes = recording.glossary.get("outputs", [])
     dots = []
-    for row, (x, y) in enumerate(recording.rows):
+    for row, (x, y) in enumerate(surface["points"]):
         px = SURFACE_SIZE * (x - x0) / (x1 - x0)
         py = SURFACE_SIZE * (1 - (y - y0) / (y1 - y0))
         fill = "#ffffff"
         if row < len(truth) and truth[row] in classes:
-            fill = POSITIVE if classes.index(truth[row]) > 0 else NEGATIVE
+            fill = PALETTE[classes.index(truth[row]) % len(PALETTE)]
         dots.append(
             f'<circle class="point" cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{fill}"'
             f' stroke="#0f172a"><title>({x:.4g}, {y:.4g})</title></circle>'
@@ -175,7 +176,9 @@ def render_recording(recording, title: str | None = None) -> str:
     """
     snapshots, widths = recording.snapshots, recording.widths
     largest = max(float(np.abs(w).max()) for s in snapshots for w in s.weights) or 1.0
-    chosen = chosen_neurons(widths, snapshots[-1].weights)
+    chosen = chosen_neurons(
+        widths, snapshots[-1].weights, recording.glossary.get("input_columns")
+    )
     names = neuron_names(widths, recording.glossary)
     diagram = network_svg(
         widths,

@@ -56,7 +56,7 @@ function drawPredictions(snap) {
   });
 }
 const PALETTE = [[234, 88, 12], [37, 99, 235], [22, 163, 74], [147, 51, 234],
-                 [202, 138, 4], [219, 39, 119], [8, 145, 178], [100, 116, 139]];
+                 [202, 138, 4], [219, 39, 119], [8, 145, 178]];
 function colour(byte, kind) {
   const t = byte / 255;
   if (kind === "class") {

@@ -68,7 +68,7 @@ def _load(network: Network, snapshot) -> None:
         network.dense_layers, snapshot.weights, snapshot.biases, strict=True
     ):
         layer.params["weights"][...] = weights
-        if biases is not None:
+        if biases is not None and layer.use_bias:
             layer.params["biases"][...] = biases
 
 
@@ -82,8 +82,31 @@ def _output_value(output: np.ndarray, glossary: dict) -> tuple[np.ndarray, str]:
     return np.argmax(output, axis=1) / (output.shape[1] - 1), "class"
 
 
+def plane_of(recording) -> dict | None:
+    """Return the plane drawn: the glossary's (a table of two numeric columns), or
+    for a two-input network a grid over its recorded rows; None otherwise."""
+    glossary = recording.glossary
+    if "plane" in glossary:
+        return glossary["plane"]
+    if recording.widths[0] != 2:
+        return None
+    x_range, y_range = _plane(recording.rows)
+    truth = glossary.get("table", {}).get("truth", [])
+    return {
+        "columns": glossary.get("inputs", ["l0[0]", "l0[1]"]),
+        "x": x_range,
+        "y": y_range,
+        "size": GRID,
+        "inputs": _grid(x_range, y_range, GRID),
+        "neuron_size": NEURON_GRID,
+        "neuron_inputs": _grid(x_range, y_range, NEURON_GRID),
+        "points": recording.rows.tolist(),
+        "truth": truth if len(truth) == len(recording.rows) else [],
+    }
+
+
 def surfaces(recording, hidden_drawn) -> dict | None:
-    """Return the surfaces' data for the page, or None unless there are two inputs.
+    """Return the surfaces' data for the page, or None if there is no plane to draw.
 
     Parameters
     ----------
@@ -94,15 +117,19 @@ def surfaces(recording, hidden_drawn) -> dict | None:
     Returns
     -------
     dict or None
-        ``x``, ``y`` (the plane's ranges), ``grid``, ``neuron_grid``,
-        ``frames`` (snapshot indices computed), ``output`` and ``hidden``
-        (base64 bytes per frame), ``kind`` and ``neurons``.
+        The plane (:func:`plane_of`) without its grids, and ``frames``
+        (snapshot indices computed), ``output`` and ``hidden`` (base64
+        bytes per frame), ``kind`` and ``neurons``.
     """
-    if recording.widths[0] != 2:
+    plane = plane_of(recording)
+    if plane is None:
         return None
-    network = Network.from_config(recording.config)
-    x_range, y_range = _plane(recording.rows)
-    fine, coarse = _grid(x_range, y_range, GRID), _grid(x_range, y_range, NEURON_GRID)
+    try:
+        network = Network.from_config(recording.config)
+    except ValueError:  # a recording file whose config builds no network
+        return None
+    fine = np.asarray(plane["inputs"], dtype=float)
+    coarse = np.asarray(plane["neuron_inputs"], dtype=float)
     dense = [
         k for k, layer in enumerate(network.layers) if layer in network.dense_layers
     ]
@@ -123,11 +150,11 @@ def surfaces(recording, hidden_drawn) -> dict | None:
         low = min(float(u.min()) for u in units)
         high = max(float(u.max()) for u in units)
         values = [(u - low) / ((high - low) or 1.0) for u in units]
+    drawn = {k: v for k, v in plane.items() if k not in ("inputs", "neuron_inputs")}
     return {
-        "x": x_range,
-        "y": y_range,
-        "grid": GRID,
-        "neuron_grid": NEURON_GRID,
+        **drawn,
+        "grid": plane["size"],
+        "neuron_grid": plane["neuron_size"],
         "frames": frames,
         "output": [_bytes(v) for v in values],
         "hidden": hidden,
