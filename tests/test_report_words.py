@@ -217,3 +217,14 @@ def test_recording_keeps_its_glossary(tmp_path, table_report):
     assert loaded.glossary == {"inputs": ["left", "right"], "outputs": ["xor"]}
     report.write(tmp_path / "xor.html", recording=loaded)
     assert ">left</text>" in (tmp_path / "xor.html").read_text()
+
+
+def test_report_names_a_model_saved_before_glossaries(table_report, tmp_path):
+    import glassnet
+
+    net = glassnet.load(table_report[0].parent / "model.npz")
+    del net.metadata["glossary"]  # as a model file from an older glassnet
+    net.save(tmp_path / "old.npz")
+    out = tmp_path / "old.html"
+    assert main(["report", str(tmp_path / "old.npz"), "-o", str(out)]) == 0
+    assert ">sex=female</text>" in out.read_text()

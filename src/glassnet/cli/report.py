@@ -65,6 +65,20 @@ def _table_recording(network, data: str):
     return recording_of(network, rows, {**glossary, **words})
 
 
+def _named(network):
+    """Name a table model's neurons if it was saved before glossaries (needs pandas)."""
+    metadata = network.metadata
+    if "preprocessing" in metadata and "glossary" not in metadata:
+        try:
+            from ..tabular import TabularModel
+            from ..tabular.narration import neuron_words
+        except ImportError:  # without pandas, the report names neurons l0[3]
+            return network
+        prep = TabularModel.from_network(network).preprocessor
+        metadata["glossary"] = neuron_words(prep)
+    return network
+
+
 def run(args: argparse.Namespace) -> int:
     """Write the report of a model file or a recorded run; return the exit status."""
     from .. import modelfile
@@ -77,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     inputs = [("source", source)] + ([("--data", args.data)] if args.data else [])
     check_outputs(inputs, [("-o", args.output, HTML)])
     if modelfile.is_model_file(source):
-        network, recording = load_model(source), None
+        network, recording = _named(load_model(source)), None
         if args.data is not None:
             network, recording = None, _table_recording(network, args.data)
     elif args.data is not None:
