@@ -128,3 +128,64 @@ def save_forever_script(width=1000):
         "while True:\n"
         "    save(network, sys.argv[1])\n"
     )
+
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser_page():
+    """Open pages in Debian's Chromium through Playwright; CI never skips.
+
+    Yields ``open(url) -> page``; each page records ``page.errors`` (console
+    errors and uncaught exceptions) and ``page.requests`` (every URL asked).
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not os.path.exists(CHROMIUM_PATH):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium and playwright (see .ci/run)")
+        pytest.skip("needs playwright and /usr/bin/chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
+        )
+
+        def open_page(url, width=900, height=1400):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            errors, requests = [], []
+            page.errors, page.requests = errors, requests
+            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(url)
+            return page
+
+        try:
+            yield open_page
+        finally:
+            browser.close()
+
+
+def save_screenshot(page, path, name):
+    """Screenshot the page to ``path``; also into $GLASSNET_SCREENSHOTS if set.
+
+    The README's pictures are made this way, from the tests' real pages:
+    ``GLASSNET_SCREENSHOTS=docs/images pytest tests/test_report_words.py``.
+    """
+    page.screenshot(path=str(path), full_page=True)
+    folder = os.environ.get("GLASSNET_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, name), full_page=True)

@@ -39,7 +39,7 @@ LAYERS = [
         "training",
         ["training", "callbacks", "schedules", "metrics", "progress", "ensembles"],
     ),
-    ("seeing", ["explain", "recording", "report", "plotting", "gradcheck"]),
+    ("seeing", ["explain", "glossary", "recording", "report", "plotting", "gradcheck"]),
     ("model files", ["modelfile"]),
     (
         "applications",

@@ -128,7 +128,8 @@ def test_report_in_a_real_browser(pet_shop_report, tmp_path):
                 "line.synapse[data-layer='0'][data-i='0'][data-j='0'] title"
             )
             assert title.startswith("syn0[0, 0] = ")
-            assert np.isclose(float(title.split("= ")[1]), first, rtol=1e-5)
+            assert title.endswith("(l0[0] → l1[0])")
+            assert np.isclose(float(title.split()[3]), first, rtol=1e-5)
             page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         finally:
             browser.close()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import glossary as glossaries
 from ._files import atomic_file, check_writable, open_regular
 from ._validation import is_int, one_line
 from .callbacks import Callback
@@ -95,12 +96,13 @@ class Snapshot:
 
 @dataclass
 class Recording:
-    """A recorded run: the network's config, the rows watched, the snapshots."""
+    """A recorded run: config, rows watched, snapshots, history, glossary (names)."""
 
     config: dict
     rows: np.ndarray
     snapshots: list[Snapshot]
     history: dict = field(default_factory=dict)
+    glossary: dict = field(default_factory=dict)
 
     @property
     def widths(self) -> list[int]:
@@ -119,6 +121,7 @@ class Recording:
             "config": self.config,
             "rows": self.rows.tolist(),
             "history": self.history,
+            "glossary": self.glossary,
             "snapshots": [
                 {
                     "epoch": s.epoch,
@@ -165,7 +168,8 @@ class Recording:
             _snapshot(s, index, widths, layer_widths, len(rows))
             for index, s in enumerate(snapshots)
         ]
-        return cls(config, rows, checked, _history(data.get("history")))
+        words = glossaries.check(data.get("glossary"), widths[0], widths[-1], len(rows))
+        return cls(config, rows, checked, _history(data.get("history")), words)
 
     def save(self, path) -> None:
         """Write the recording as JSON to ``path``, atomically."""
@@ -344,6 +348,9 @@ class Recorder(Callback):
     ----------
     recording : Recording or None
         Filled from the first ``fit`` on; kept across ``fit`` calls.
+    glossary : dict or None
+        More names for the recording (:mod:`glassnet.glossary`) than the
+        network's ``metadata["glossary"]``: ``tabular.train`` gives the rows'.
     """
 
     def __init__(self, rows=None, every: int = 1, max_bytes: int = 20_000_000) -> None:
@@ -354,6 +361,7 @@ class Recorder(Callback):
         self.rows = None if rows is None else np.asarray(rows, dtype=float)
         self.every, self.max_bytes = every, max_bytes
         self.recording: Recording | None = None
+        self.glossary: dict | None = None
 
     def _keep(self, snapshot: Snapshot) -> None:
         snapshots = self.recording.snapshots
@@ -375,7 +383,8 @@ class Recorder(Callback):
                 f" got {self.rows.shape}"
             )
         if self.recording is None:
-            self.recording = Recording(network.get_config(), self.rows, [])
+            words = glossaries.of_network(network, self.glossary, len(self.rows))
+            self.recording = Recording(network.get_config(), self.rows, [], {}, words)
             self._keep(Snapshot.of(network, network.epochs_trained, self.rows))
 
     def on_epoch_end(self, network, epoch, logs):

@@ -20,6 +20,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "A run recorded with glassnet.recording.Recorder adds a slider across the\n"
         "epochs that redraws the synapses and the predictions.",
         "Example:\n  glassnet report model.npz -o report.html\n"
+        "  glassnet report model.npz --data passengers.csv -o report.html\n"
         "  glassnet report run.json -o report.html",
     )
     parser.add_argument(
@@ -34,7 +35,48 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="HTML",
         help="where to write the report (default: report.html)",
     )
+    parser.add_argument(
+        "--data",
+        metavar="CSV",
+        help="for a table model: show its predictions on the first rows of this"
+        " table, what matters (permutation importance on its rows, if they have"
+        " the target) and why the first row was predicted as it was",
+    )
     return parser
+
+
+def _table_recording(network, data: str):
+    """Return a table model's one-moment recording with the rows and reasons of data."""
+    from ..report import recording_of
+    from ._inputs import import_tabular
+
+    tabular = import_tabular()
+    from ..tabular.narration import reasons, watched
+    from ..tabular.target import rows_with_target
+
+    model = tabular.TabularModel.from_network(network)
+    frame = tabular.read_table(data)
+    note = f"On the rows of {os.path.basename(data)}."
+    words = reasons(model, frame, note)
+    target = model.preprocessor.target
+    if target in frame.columns:
+        frame = rows_with_target(frame, target, lambda text: None)
+    rows, glossary = watched(model.preprocessor, frame)
+    return recording_of(network, rows, {**glossary, **words})
+
+
+def _named(network):
+    """Name a table model's neurons if it was saved before glossaries (needs pandas)."""
+    metadata = network.metadata
+    if "preprocessing" in metadata and "glossary" not in metadata:
+        try:
+            from ..tabular import TabularModel
+            from ..tabular.narration import neuron_words
+        except ImportError:  # without pandas, the report names neurons l0[3]
+            return network
+        prep = TabularModel.from_network(network).preprocessor
+        metadata["glossary"] = neuron_words(prep)
+    return network
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,9 +88,16 @@ def run(args: argparse.Namespace) -> int:
     source = args.source
     if os.path.isdir(source):
         raise IsADirectoryError(f"{source} is a directory, not a model or run file")
-    check_outputs([("source", source)], [("-o", args.output, HTML)])
+    inputs = [("source", source)] + ([("--data", args.data)] if args.data else [])
+    check_outputs(inputs, [("-o", args.output, HTML)])
     if modelfile.is_model_file(source):
-        network, recording = load_model(source), None
+        network, recording = _named(load_model(source)), None
+        if args.data is not None:
+            network, recording = None, _table_recording(network, args.data)
+    elif args.data is not None:
+        raise ValueError(
+            f"--data goes with a table model file; {source} is a recorded run"
+        )
     else:
         network, recording = None, Recording.load(source)
     with writing(args.output):

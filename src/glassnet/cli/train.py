@@ -257,15 +257,15 @@ def run(args: argparse.Namespace) -> int:
     summary = tabular.Summary.from_metadata(net.metadata)
     summary.data = os.path.basename(args.data)
     summary.to_metadata(net.metadata)
-    _write_outputs(net, args, say, recorder)
+    _write_outputs(net, args, say, recorder, frame)
     if interrupted:
         print(f"glassnet: interrupted: saved {args.output} anyway", file=sys.stderr)
         return 130
     return 0
 
 
-def _write_outputs(net, args: argparse.Namespace, say, recorder) -> None:
-    """Save the model, then the report and the plot if asked for."""
+def _write_outputs(net, args: argparse.Namespace, say, recorder, frame) -> None:
+    """Save the model, then the report (with what matters and why) and the plot."""
     _save(net, args.output)
     say(
         f"saved {args.output} (network and preprocessing); next: glassnet predict"
@@ -274,6 +274,7 @@ def _write_outputs(net, args: argparse.Namespace, say, recorder) -> None:
     if recorder is not None:
         from ..report import write
 
+        recorder.recording.glossary.update(_reasons(net, frame, args.data))
         with writing(args.report):
             write(args.report, network=net, recording=recorder.recording)
         say(f"wrote the learning report {args.report}{_followed(net)}")
@@ -283,6 +284,20 @@ def _write_outputs(net, args: argparse.Namespace, say, recorder) -> None:
         with writing(args.plot):
             plot_losses(net.history, args.plot)
         say(f"wrote the loss curves {args.plot}{_followed(net)}")
+
+
+def _reasons(net, frame, data: str) -> dict:
+    """Return the report's importance (on the training rows, said so) and why."""
+    from ..tabular import TabularModel
+    from ..tabular.narration import IMPORTANCE_ROWS, reasons
+
+    rows = min(len(frame), IMPORTANCE_ROWS)
+    note = (
+        f"These are the first {rows} rows of {os.path.basename(data)}, which the"
+        " model learned from: on rows it has not seen, run glassnet explain MODEL"
+        " NEW_DATA --importance."
+    )
+    return reasons(TabularModel.from_network(net), frame, note)
 
 
 def _followed(net) -> str:

@@ -28,13 +28,11 @@ from ._words import plural, quoted_list
 from .ensemble import train_members
 from .fitting import architecture, build_network, fit_network
 from .model import TabularModel
+from .narration import neuron_words, watched
 from .preprocessor import TabularPreprocessor
 from .settings import DEFAULTS, TrainSettings
 from .summary import Summary, format_metrics
 from .target import check_target, infer_task, rows_with_target
-
-#: How many encoded training rows an empty ``Recorder`` is given to watch.
-_RECORDED_ROWS = 5
 
 
 def train(
@@ -153,7 +151,7 @@ def train_model(
             prep.encode_target(frame[target]),
             settings,
             n_members,
-            callbacks=_watch_rows(list(callbacks), X),
+            callbacks=_watch_rows(list(callbacks), prep, frame),
             verbose=verbose,
             say=say,
         )
@@ -170,6 +168,7 @@ def train_model(
         )
     net = model.network
     net.metadata["preprocessing"] = model.preprocessor.to_dict()
+    net.metadata["glossary"] = neuron_words(model.preprocessor)
     summary.to_metadata(net.metadata)
     return model
 
@@ -218,7 +217,7 @@ def _train_one(frame, target, task, reason, drop, settings, verbose, say, callba
         y_train,
         validation_data,
         settings,
-        _watch_rows(list(callbacks), X_train),
+        _watch_rows(list(callbacks), prep, frame),
         verbose,
     )
     model = TabularModel(prep, net)
@@ -331,14 +330,15 @@ def _say_plan(n_train: int, n_val: int, settings: TrainSettings, say) -> None:
         say(f"training on {plural(n_train, 'row')} for {settings.epochs} epochs")
 
 
-def _watch_rows(callbacks: list, X_train) -> list:
-    """Give a ``Recorder`` made without rows the first encoded training rows.
+def _watch_rows(callbacks: list, prep: TabularPreprocessor, frame) -> list:
+    """Give a ``Recorder`` made without rows the table's first rows, and their words.
 
     NOTE: the caller cannot pass these rows: they exist only once the
     preprocessing is fitted, inside ``train``. ``glassnet train --report``
-    relies on this.
+    relies on this. They are the first rows with a target, as the file has
+    them (training or validation rows alike), named by the glossary.
     """
     for callback in callbacks:
         if isinstance(callback, Recorder) and callback.rows is None:
-            callback.rows = X_train[:_RECORDED_ROWS]
+            callback.rows, callback.glossary = watched(prep, frame)
     return callbacks
