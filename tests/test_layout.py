@@ -39,7 +39,7 @@ LAYERS = [
         "training",
         ["training", "callbacks", "schedules", "metrics", "progress", "ensembles"],
     ),
-    ("seeing", ["explain", "recording", "report", "plotting", "gradcheck"]),
+    ("seeing", ["explain", "recording", "report", "live", "plotting", "gradcheck"]),
     ("model files", ["modelfile"]),
     (
         "applications",
