@@ -297,7 +297,7 @@ def _write_outputs(net, args: argparse.Namespace, say, recorder) -> None:
         f"saved {args.output} (network and preprocessing); next: glassnet predict"
         f" {args.output} NEW_DATA.csv"
     )
-    if recorder is not None:
+    if args.report is not None:
         from ..report import write
 
         with writing(args.report):
