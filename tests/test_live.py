@@ -218,6 +218,7 @@ def watch(url, tmp_path):
     return epochs, final_epoch, errors, requests
 
 
+@pytest.mark.slow  # about 15 s: a few seconds of training, watched in Chromium
 def test_watch_a_training_run_in_a_browser(table, tmp_path):
     browser_or_skip()
     command = [
@@ -302,3 +303,48 @@ def test_live_view_in_fit_keeps_the_epoch_the_user_chose(tmp_path):
         training.join()
         view.stop()
     assert errors == []
+
+
+NOTEBOOK = '''
+import json
+from ipykernel.inprocess.manager import InProcessKernelManager
+
+manager = InProcessKernelManager()
+manager.start_kernel()
+client = manager.client()
+client.start_channels()
+client.execute("""
+from glassnet import LiveView, tutorials
+net = tutorials.tutorial_network([3, 4, 1])
+view = LiveView(rows=tutorials.MILO_X)
+net.fit(tutorials.MILO_X, tutorials.MILO_Y, epochs=3, callbacks=[view])
+print(view.server, view.redraws)
+""")
+shown = []
+for message in client.iopub_channel.get_msgs():
+    content = message["content"]
+    html = content.get("data", {}).get("text/html")
+    shown.append((message["msg_type"], html or content.get("text")))
+manager.shutdown_kernel()
+print(json.dumps(shown))
+'''
+
+
+def test_live_view_draws_in_a_jupyter_cell():
+    pytest.importorskip("ipykernel")
+    # A kernel of its own process: a kernel's shell stays registered once made.
+    result = subprocess.run(
+        [sys.executable, "-c", NOTEBOOK], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.splitlines()[-1])
+    drawn = [html for kind, html in shown if kind.endswith("display_data")]
+    kinds = [kind for kind, _ in shown if kind.endswith("display_data")]
+    # One drawing, updated in place (epochs closer than a second apart are
+    # drawn once: the notebook keeps up without slowing training).
+    assert kinds[0] == "display_data" and len(kinds) >= 2, kinds
+    assert set(kinds[1:]) == {"update_display_data"}, kinds
+    assert ["stream", f"None {len(kinds)}\n"] in shown, shown  # no server started
+    assert "live: training, epoch 0" in drawn[0]
+    assert "training finished at epoch 3" in drawn[-1]
+    assert "<iframe srcdoc=" in drawn[-1] and "&lt;svg" in drawn[-1]

@@ -31,8 +31,8 @@ EXTRAS = {
     "pyarrow": "tabular",  # glassnet[tabular]
     "matplotlib": "plotting",  # glassnet[plot]
     "tqdm": "progress",  # glassnet[progress]
-    # Not a dependency: LiveView draws in a Jupyter cell only when a kernel,
-    # which has imported IPython already, is running.
+    # No extra installs it: LiveView draws in a Jupyter cell only when a kernel,
+    # which has imported IPython already, is running (the tests use ipykernel).
     "IPython": "live",
 }
 

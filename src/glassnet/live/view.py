@@ -197,7 +197,7 @@ class LiveView(Recorder):
             page = render_recording(self.recording)
         shell = _notebook_shell()
         if shell is not None:
-            self._display = _show_in_notebook(page, self._display)
+            self._display = _show_in_notebook(page, self._display, epoch, finished)
         elif self.server is not None:
             self.server.publish(page, epoch, finished=finished)
         self.redraws += 1
@@ -220,15 +220,17 @@ def _notebook_shell():
     return shell if getattr(shell, "kernel", None) is not None else None
 
 
-def _show_in_notebook(page: str, handle):
+def _show_in_notebook(page: str, handle, epoch: int, finished: bool):
     """Show ``page`` in the cell (an iframe, so its scripts run); return the handle."""
     import html
 
     from IPython.display import HTML, display  # present: a kernel is running
 
+    words = "training finished at epoch" if finished else "live: training, epoch"
     frame = HTML(
+        f'<div class="glassnet-live"><p>glassnet {words} {epoch}</p>'
         f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts"'
-        ' style="width:100%;height:1100px;border:0"></iframe>'
+        ' style="width:100%;height:1100px;border:0"></iframe></div>'
     )
     if handle is None:
         return display(frame, display_id=True)
