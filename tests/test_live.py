@@ -348,3 +348,29 @@ def test_live_view_draws_in_a_jupyter_cell():
     assert "live: training, epoch 0" in drawn[0]
     assert "training finished at epoch 3" in drawn[-1]
     assert "<iframe srcdoc=" in drawn[-1] and "&lt;svg" in drawn[-1]
+
+
+def test_watch_on_a_taken_port_fails_in_one_line_and_writes_nothing(table, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        before = sorted(tmp_path.iterdir())
+        result = subprocess.run(
+            [
+                *(["glassnet"] if GLASSNET is None else [GLASSNET]),
+                *("train", str(table), "--target", "y", "--watch"),
+                *("--port", str(port), "--report", "r.html"),
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"glassnet: error: port {port} on 127.0.0.1 is already in use: choose"
+        " another port, or none for a free one\n"
+    )
+    assert result.stdout == ""
+    assert sorted(tmp_path.iterdir()) == before
