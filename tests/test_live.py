@@ -93,7 +93,7 @@ def test_a_taken_port_is_one_line():
 
 def test_live_view_publishes_every_epoch_of_fit_over_http():
     net = tutorials.tutorial_network([3, 4, 1])
-    view = LiveView(rows=tutorials.MILO_X, grace=0)
+    view = LiveView(rows=tutorials.MILO_X, grace=0.5)  # no page fetches the end
     seen = []
 
     class Look(Callback):

@@ -21,7 +21,6 @@ import errno
 import json
 import socket
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .page import live_page
@@ -85,7 +84,7 @@ class LiveServer:
         self._lock = threading.Lock()
         self._page, self._version, self._epoch, self._finished = WAITING, 0, 0, False
         self._final_served = threading.Event()
-        self.last_poll: float | None = None  # time.monotonic() of the last /state
+        self.visited = False  # whether a live page has been opened
         server_class = _Server6 if ":" in host else _Server
         try:
             self.server = server_class((host, port), _handler(self))
@@ -199,8 +198,9 @@ def _handler(live: LiveServer) -> type[BaseHTTPRequestHandler]:
                 self._send(403, "text/plain", b"unexpected Host header\n")
                 return
             path = self.path.split("?", 1)[0]
+            if path in ("/", "/state"):
+                live.visited = True
             if path == "/state":
-                live.last_poll = time.monotonic()
                 body = json.dumps(live.state()).encode()
                 self._send(200, "application/json", body)
             elif path in ("/", "/report"):

@@ -32,8 +32,9 @@ class LiveView(Recorder):
     URL is printed when training begins): the page redraws after every
     recorded epoch, with the report's drawing, curves and slider. When training
     ends it shows the final report and says so; the server then stops once
-    the page has fetched that final page (at most ``grace`` seconds later),
-    or stays until Ctrl-C with ``keep_serving`` (call :meth:`wait`). In a
+    the page has fetched that final page (at most ``grace`` seconds later; at
+    once if no page was ever opened), or stays until Ctrl-C with
+    ``keep_serving`` (call :meth:`wait`). In a
     Jupyter kernel it starts no server: the report is drawn in the cell and
     redrawn there.
 
@@ -74,7 +75,7 @@ class LiveView(Recorder):
     --------
     >>> from glassnet import tutorials
     >>> net = tutorials.tutorial_network([3, 4, 1])
-    >>> view = LiveView(rows=tutorials.MILO_X, grace=0)
+    >>> view = LiveView(rows=tutorials.MILO_X)
     >>> _ = net.fit(tutorials.MILO_X, tutorials.MILO_Y, epochs=3, callbacks=[view])
     watch it learn: http://127.0.0.1:.../
     >>> view.redraws >= 2, view.server is None
@@ -155,8 +156,9 @@ class LiveView(Recorder):
         """Show the final page (by default the report of the recording).
 
         The open page shows it and says that training has finished. Then the
-        server stops, once the page has fetched it or after ``grace`` seconds,
-        unless ``keep_serving`` (then :meth:`wait` serves until Ctrl-C).
+        server stops, once the page has fetched it or after ``grace`` seconds
+        (at once if no page was ever opened), unless ``keep_serving`` (then
+        :meth:`wait` serves until Ctrl-C).
 
         Parameters
         ----------
@@ -166,7 +168,8 @@ class LiveView(Recorder):
         epoch = self.recording.snapshots[-1].epoch if self.recording else 0
         self._show(epoch, page_html, finished=True)
         if self.server is not None and not self.keep_serving:
-            self.server.wait_for_final(self.grace)
+            if self.server.visited:  # else no page is waiting for it
+                self.server.wait_for_final(self.grace)
             self.stop()
 
     def wait(self) -> None:
