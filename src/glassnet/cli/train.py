@@ -209,8 +209,9 @@ def _add_extra_outputs(parser: argparse.ArgumentParser) -> None:
         "--watch",
         action="store_true",
         help="watch it learn: serve the learning report on a local web page"
-        " (127.0.0.1, URL printed) that redraws after every epoch and shows the"
-        " final report when training ends; the server then stops",
+        " (127.0.0.1; its URL is printed, even with -q) that redraws after every"
+        " epoch and shows the final report when training ends; the server then"
+        " stops",
     )
     parser.add_argument(
         "--port",

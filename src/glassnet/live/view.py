@@ -134,6 +134,7 @@ class LiveView(Recorder):
         else:
             super().on_train_begin(network)
         self.start()
+        self._display = None  # a new fit draws in its own cell
         self._next_draw = 0.0
         self._show(network.epochs_trained)
 
