@@ -44,9 +44,6 @@ def finish_watching(recorder, args: argparse.Namespace, saved: bool) -> None:
     """
     if not args.watch or recorder is None:
         return
-    if recorder.recording is None:  # stopped before the first epoch
-        recorder.stop()
-        return
     page = None
     if saved and args.report is not None:
         with open(args.report, encoding="utf-8") as file:

@@ -102,7 +102,7 @@ class LiveView(Recorder):
         self.server = None  # a LiveServer while serving
         self.redraws = 0
         self._display = None  # the notebook's display handle
-        self._next_draw, self._epoch = 0.0, 0
+        self._next_draw = 0.0  # time.monotonic() before which no redraw is due
 
     def start(self) -> str | None:
         """Start the server now (once) and print its URL; return the URL.
@@ -111,18 +111,17 @@ class LiveView(Recorder):
         first, so that a taken port is said before any training. In a Jupyter
         kernel nothing starts and this returns None.
         """
-        if self.server is not None or _notebook_shell() is not None:
-            return None if self.server is None else self.server.url
-        # http.server loads in about 40 ms: only when a server is wanted.
-        from .server import LiveServer
+        if self.server is None and _notebook_shell() is None:
+            # http.server loads in about 40 ms: only when a server is wanted.
+            from .server import LiveServer
 
-        self.server = LiveServer(self.port, self.host)
-        print(f"watch it learn: {self.server.url}", flush=True)
-        if self.open_browser:
-            import webbrowser
+            self.server = LiveServer(self.port, self.host)
+            print(f"watch it learn: {self.server.url}", flush=True)
+            if self.open_browser:
+                import webbrowser
 
-            webbrowser.open(self.server.url)
-        return self.server.url
+                webbrowser.open(self.server.url)
+        return None if self.server is None else self.server.url
 
     def on_train_begin(self, network):
         if self.rows is None:
@@ -166,6 +165,9 @@ class LiveView(Recorder):
         page_html : str, optional
             The final page, such as the saved report of a whole run.
         """
+        if self.recording is None and page_html is None:
+            self.stop()  # no training began: nothing to show
+            return
         epoch = self.recording.snapshots[-1].epoch if self.recording else 0
         self._show(epoch, page_html, finished=True)
         if self.server is not None and not self.keep_serving:
