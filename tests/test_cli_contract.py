@@ -74,6 +74,12 @@ CASES = {
     "train-output-is-input": Case(("train", "data.csv", *T, "-o", "data.csv"), 1),
     "train-no-such-folder": Case(("train", "data.csv", *T, "-o", "no/m.npz"), 1),
     "train-output-folder": Case(("train", "data.csv", *T, "-o", "new/"), 1),
+    "train-port-no-watch": Case(
+        ("train", "data.csv", *T, "--port", "8000"), 2, "--port"
+    ),
+    "train-keep-no-watch": Case(("train", "data.csv", *T, "--keep-serving"), 2),
+    "train-bad-port": Case(("train", "data.csv", *T, "--watch", "--port", "65536"), 2),
+    "train-port-text": Case(("train", "data.csv", *T, "--watch", "--port", "http"), 2),
     # -- predict --
     "predict-missing-model": Case(("predict", "missing.npz", "data.csv"), 1),
     "predict-directory-model": Case(("predict", "folder", "data.csv"), 1),

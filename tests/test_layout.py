@@ -39,7 +39,10 @@ LAYERS = [
         "training",
         ["training", "callbacks", "schedules", "metrics", "progress", "ensembles"],
     ),
-    ("seeing", ["explain", "glossary", "recording", "report", "plotting", "gradcheck"]),
+    (
+        "seeing",
+        ["explain", "glossary", "recording", "report", "live", "plotting", "gradcheck"],
+    ),
     ("model files", ["modelfile"]),
     (
         "applications",

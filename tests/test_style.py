@@ -31,6 +31,9 @@ EXTRAS = {
     "pyarrow": "tabular",  # glassnet[tabular]
     "matplotlib": "plotting",  # glassnet[plot]
     "tqdm": "progress",  # glassnet[progress]
+    # No extra installs it: LiveView draws in a Jupyter cell only when a kernel,
+    # which has imported IPython already, is running (the tests use ipykernel).
+    "IPython": "live",
 }
 
 

@@ -26,6 +26,7 @@ from .callbacks import (
 )
 from .history import History, NonFiniteLossError
 from .layers import Dense, Dropout, Layer
+from .live import LiveView
 from .losses import (
     BinaryCrossEntropy,
     CategoricalCrossEntropy,
@@ -52,6 +53,7 @@ __all__ = [
     "Layer",
     "LeakyReLU",
     "LearningRateScheduler",
+    "LiveView",
     "MeanSquaredError",
     "ModelCheckpoint",
     "ModelFileError",

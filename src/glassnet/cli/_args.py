@@ -71,6 +71,7 @@ fraction = _number(
     "a fraction from 0 (no validation) to below 1",
 )
 whole_number = _number(int, lambda value: value >= 0, "a whole number >= 0")
+port = _number(int, lambda value: 0 <= value < 2**16, "a port from 0 to 65535")
 
 
 def batch_size(text: str) -> int | None:

@@ -23,6 +23,7 @@ from ._args import (
     column_names,
     fraction,
     layer_sizes,
+    port,
     positive_float,
     positive_int,
     seed,
@@ -31,6 +32,7 @@ from ._args import (
 )
 from ._inputs import import_tabular
 from ._output import printable
+from ._watch import finish_watching, start_watching
 
 DESCRIPTION = (
     "Train a network to predict one column of a table from the others.\n\n"
@@ -204,6 +206,25 @@ def _add_extra_outputs(parser: argparse.ArgumentParser) -> None:
         " pip install 'glassnet[plot]')",
     )
     parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="watch it learn: serve the learning report on a local web page"
+        " (127.0.0.1; its URL is printed, even with -q) that redraws after every"
+        " epoch and shows the final report when training ends; the server then"
+        " stops",
+    )
+    parser.add_argument(
+        "--port",
+        type=port,
+        metavar="N",
+        help="with --watch: the port to listen on (default: a free one)",
+    )
+    parser.add_argument(
+        "--keep-serving",
+        action="store_true",
+        help="with --watch: keep serving the final page until Ctrl-C",
+    )
+    parser.add_argument(
         "--save-interrupted",
         action="store_true",
         help="on Ctrl-C, save the model trained so far (and any report or plot);"
@@ -220,6 +241,9 @@ def _add_extra_outputs(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train, save the model and any report or plot; return the exit status.
 
+    With ``--watch`` the live page is served from before training (so a taken
+    port is said first) until the final report is shown.
+
     Ctrl-C stops training after the current batch; the run then exits with 130
     and saves nothing (an existing model file is kept), unless
     ``--save-interrupted`` asks to save what was trained.
@@ -234,8 +258,9 @@ def run(args: argparse.Namespace) -> int:
             ("--plot", args.plot, PNG),
         ],
     )
-    recorder = None
-    if args.report is not None:
+    # The live view records the run too: the report is drawn from its recording.
+    recorder = start_watching(args)
+    if recorder is None and args.report is not None:
         from ..recording import Recorder
 
         recorder = Recorder()  # tabular.train gives it the first training rows
@@ -248,6 +273,7 @@ def run(args: argparse.Namespace) -> int:
     net = _train(tabular, frame, args, say, recorder)
     interrupted = net.history.stop_reason == INTERRUPTED
     if interrupted and not args.save_interrupted:
+        finish_watching(recorder, args, saved=False)
         print(
             f"glassnet: interrupted: nothing saved (any existing {args.output} is"
             " kept); --save-interrupted saves the model trained so far",
@@ -258,6 +284,7 @@ def run(args: argparse.Namespace) -> int:
     summary.data = os.path.basename(args.data)
     summary.to_metadata(net.metadata)
     _write_outputs(net, args, say, recorder, frame)
+    finish_watching(recorder, args, saved=True)
     if interrupted:
         print(f"glassnet: interrupted: saved {args.output} anyway", file=sys.stderr)
         return 130
@@ -271,10 +298,11 @@ def _write_outputs(net, args: argparse.Namespace, say, recorder, frame) -> None:
         f"saved {args.output} (network and preprocessing); next: glassnet predict"
         f" {args.output} NEW_DATA.csv"
     )
-    if recorder is not None:
+    if recorder is not None:  # the report's, or the live view's final page
+        recorder.recording.glossary.update(_reasons(net, frame, args.data))
+    if args.report is not None:
         from ..report import write
 
-        recorder.recording.glossary.update(_reasons(net, frame, args.data))
         with writing(args.report):
             write(args.report, network=net, recording=recorder.recording)
         say(f"wrote the learning report {args.report}{_followed(net)}")
