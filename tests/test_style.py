@@ -31,6 +31,8 @@ EXTRAS = {
     "pyarrow": "tabular",  # glassnet[tabular]
     "matplotlib": "plotting",  # glassnet[plot]
     "tqdm": "progress",  # glassnet[progress]
+    "onnx": "export",  # glassnet[onnx]
+    "onnxruntime": "export",  # glassnet[onnx]
 }
 
 
