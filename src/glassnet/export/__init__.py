@@ -31,7 +31,7 @@ def require(module: str):
         raise ImportError(f"exporting to ONNX needs {module}: {INSTALL}") from None
 
 
-def export_onnx(model, path: str | os.PathLike) -> None:
+def export_onnx(model, path: str | os.PathLike):
     """Write ``model`` to ``path`` as an ONNX model that predicts what glassnet does.
 
     Targets ai.onnx opset 21, ai.onnx.ml opset 4 and IR version 10 (onnxruntime
@@ -53,6 +53,11 @@ def export_onnx(model, path: str | os.PathLike) -> None:
     path : str or path-like
         Where to write the file (``model.onnx``).
 
+    Returns
+    -------
+    onnx.ModelProto
+        The model written.
+
     Raises
     ------
     ValueError
@@ -64,20 +69,23 @@ def export_onnx(model, path: str | os.PathLike) -> None:
     --------
     >>> import numpy as np, onnxruntime, glassnet
     >>> net = glassnet.Network([glassnet.Dense(3, 1)], seed=0)
-    >>> glassnet.export_onnx(net, "net.onnx")
+    >>> onnx_model = glassnet.export_onnx(net, "net.onnx")
+    >>> [output.name for output in onnx_model.graph.output]
+    ['prediction']
     >>> session = onnxruntime.InferenceSession("net.onnx")
     >>> X = np.ones((2, 3))
     >>> bool(np.allclose(session.run(["prediction"], {"X": X})[0], net.predict(X)))
     True
     """
     require("onnx")
-    from .._files import atomic_file, check_writable
+    from .._files import atomic_file
     from .build import build
 
-    check_writable(path)
-    data = build(model).SerializeToString()
+    onnx_model = build(model)
+    data = onnx_model.SerializeToString()
     with atomic_file(path) as file:
         file.write(data)
+    return onnx_model
 
 
 def table_feeds(model, frame, *, na_values: Iterable[str] = ()) -> dict[str, object]:
