@@ -111,7 +111,7 @@ def same_file(a: str, b: str) -> bool:
 OVERWRITE = "{output} would overwrite {path}; choose another file name"
 
 #: The kinds of file a command writes, with an example name for the messages.
-MODEL, TABLE, HTML, PNG, ONNX = "model", "table", "report", "plot", "ONNX model"
+MODEL, TABLE, HTML, PNG, ONNX = "model", "table", "report", "plot", "model export"
 _EXAMPLES = {
     MODEL: "model.npz",
     ONNX: "model.onnx",

@@ -8,14 +8,16 @@ predicts, so a user checks an export on their own data in one command.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import onnx
 import onnxruntime
 
+from .._validation import one_line
 from . import require
 
 #: What to do about a file that is not an exported model.
@@ -104,17 +106,36 @@ class ExportedTable:
     """
 
     def __init__(self, path) -> None:
+        self.path = os.fspath(path)
         self.preprocessor = read_preprocessing(path)
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # errors only: no warnings on the terminal
-        self.session = onnxruntime.InferenceSession(
-            os.fspath(path), options, providers=["CPUExecutionProvider"]
-        )
+        with self._runtime_errors():
+            self.session = onnxruntime.InferenceSession(
+                self.path, options, providers=["CPUExecutionProvider"]
+            )
 
     def run(self, feeds: dict) -> dict[str, np.ndarray]:
         """Run the graph on ``feeds``; return its outputs by name."""
         names = [output.name for output in self.session.get_outputs()]
-        return dict(zip(names, self.session.run(names, feeds), strict=True))
+        with self._runtime_errors():
+            return dict(zip(names, self.session.run(names, feeds), strict=True))
+
+    @contextlib.contextmanager
+    def _runtime_errors(self) -> Iterator[None]:
+        """Say in one line, naming the file, what onnxruntime refuses.
+
+        NOTE: the metadata may not match the graph (a file edited by hand, or
+        a hostile one): onnxruntime's errors are then the file's fault.
+        """
+        try:
+            yield
+        except Exception as error:
+            if isinstance(error, OSError | MemoryError):
+                raise
+            raise ValueError(
+                f"onnxruntime cannot run {self.path}: {one_line(error)}"
+            ) from None
 
     def predict(
         self, frame, notes: list | None = None, *, na_values: Iterable[str] = ()
