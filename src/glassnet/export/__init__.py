@@ -67,12 +67,14 @@ def export_onnx(model, path: str | os.PathLike):
 
     Examples
     --------
+    >>> import os, tempfile
     >>> import numpy as np, onnxruntime, glassnet
+    >>> path = os.path.join(tempfile.mkdtemp(), "net.onnx")
     >>> net = glassnet.Network([glassnet.Dense(3, 1)], seed=0)
-    >>> onnx_model = glassnet.export_onnx(net, "net.onnx")
+    >>> onnx_model = glassnet.export_onnx(net, path)
     >>> [output.name for output in onnx_model.graph.output]
     ['prediction']
-    >>> session = onnxruntime.InferenceSession("net.onnx")
+    >>> session = onnxruntime.InferenceSession(path)
     >>> X = np.ones((2, 3))
     >>> bool(np.allclose(session.run(["prediction"], {"X": X})[0], net.predict(X)))
     True
