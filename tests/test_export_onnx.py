@@ -345,3 +345,32 @@ def test_the_oldest_onnxruntime_the_extra_allows_runs_an_export(table, tmp_path)
         ).max()
         <= 1e-12
     )
+
+
+@pytest.mark.parametrize(
+    "needs, args",
+    [
+        ("exporting to ONNX needs onnx", ["export", "model.npz"]),
+        ("running ONNX needs onnxruntime", ["predict", "model.onnx", "rows.csv"]),
+    ],
+)
+def test_without_the_extra_the_commands_say_how_to_install_it(
+    table, tmp_path, needs, args
+):
+    missing = needs.split()[-1]
+    model = trained(table, "kind", "float64", 0, 1)
+    model.save(tmp_path / "model.npz")
+    glassnet.export_onnx(model, tmp_path / "model.onnx")
+    table.to_csv(tmp_path / "rows.csv", index=False)
+    before = sorted(os.listdir(tmp_path))
+    script = (
+        f"import sys; sys.modules[{missing!r}] = None\n"
+        "from glassnet.cli import main\n"
+        f"sys.exit(main({args!r}))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert ran.returncode == 1
+    assert ran.stderr == (f"glassnet: error: {needs}: pip install 'glassnet[onnx]'\n")
+    assert sorted(os.listdir(tmp_path)) == before

@@ -21,14 +21,16 @@ __all__ = ["export_onnx", "table_feeds"]
 INSTALL = "pip install 'glassnet[onnx]'"
 
 
-def require(module: str):
-    """Import ``onnx`` or ``onnxruntime``, or fail in one line with how to install."""
-    import importlib
-
+def require(module: str) -> None:
+    """Check that ``onnx`` or ``onnxruntime`` imports, or say how to install it."""
     try:
-        return importlib.import_module(module)
+        if module == "onnx":
+            import onnx  # noqa: F401
+        else:
+            import onnxruntime  # noqa: F401
     except ImportError:
-        raise ImportError(f"exporting to ONNX needs {module}: {INSTALL}") from None
+        needs = "exporting to" if module == "onnx" else "running"
+        raise ImportError(f"{needs} ONNX needs {module}: {INSTALL}") from None
 
 
 def export_onnx(model, path: str | os.PathLike):
