@@ -47,8 +47,9 @@ def export_onnx(model, path: str | os.PathLike):
         input per column it uses (double ``[N, 1]`` for number columns, string
         ``[N, 1]`` for text and yes/no columns; see :func:`table_feeds`) and
         the outputs ``label`` and ``probabilities`` (classifier) or
-        ``prediction`` (regression, ``[N, 1]`` in the target's units). A
-        ``Network`` or a fitted estimator takes ``X`` of shape
+        ``prediction`` (regression, ``[N, 1]`` in the target's units); so does
+        a ``Network`` made by :func:`glassnet.tabular.train` (it carries its
+        preprocessing). Another ``Network`` or a fitted estimator takes ``X`` of shape
         ``[N, n_inputs]`` in the network's dtype; a classifier gives ``label``
         (as ``predict``) and ``probabilities`` (as ``predict_proba``), any
         other network ``prediction`` of shape ``[N, n_outputs]``.

@@ -48,7 +48,11 @@ def build(model) -> onnx.ModelProto:
     network = getattr(model, "network_", None)
     if network is not None:
         return _estimator(model, network)
-    if isinstance(model, Network):
+    if isinstance(model, Network) and "preprocessing" in model.metadata:
+        from ..tabular import TabularModel  # a network of tabular.train: its table
+
+        model = TabularModel.from_network(model)
+    elif isinstance(model, Network):
         return _network(model)
     if hasattr(model, "preprocessor") and isinstance(
         getattr(model, "network", None), Network
