@@ -178,9 +178,11 @@ def test_glassnet_predict_gives_the_same_file_and_notes(
     checked(tmp_path / "model.onnx")
     stderr = {}
     for name in ("npz", "onnx"):
-        assert main(["predict", f"model.{name}", "rows.csv", "-o", f"{name}.csv"]) == 0
+        args = ["predict", f"model.{name}", "rows.csv", "-o", f"{name}.csv"]
+        assert main([*args, "--na-values", "maybe,Berlin"]) == 0
         stderr[name] = capsys.readouterr().err.replace(f"{name}.csv", "OUT")
     assert stderr["npz"] == stderr["onnx"] and "note:" in stderr["npz"]
+    assert "Berlin" not in stderr["npz"]  # read as missing, not as unknown
     npz, exported = pd.read_csv("npz.csv"), pd.read_csv("onnx.csv")
     assert npz["predicted_kind"].tolist() == exported["predicted_kind"].tolist()
     numbers = npz.select_dtypes("number").columns
