@@ -133,7 +133,11 @@ def test_the_graph_inputs_and_the_feeding_contract(table, tmp_path):
     model = trained(table, "kind", "float64", 16, 1)
     path = tmp_path / "model.onnx"
     glassnet.export_onnx(model, path)
-    props = {prop.key: prop.value for prop in checked(path).metadata_props}
+    exported = checked(path)
+    assert exported.producer_name == "glassnet"
+    docs = {item.name: item.doc_string for item in exported.graph.input}
+    assert "NaN" in docs["age"] and "''" in docs["city"]
+    props = {prop.key: prop.value for prop in exported.metadata_props}
     assert "NaN" in props["glassnet.feeding"] and "''" in props["glassnet.feeding"]
     listed = json.loads(props["glassnet.inputs"])
     running = session(path)
@@ -264,6 +268,7 @@ def test_estimators(tmp_path):
     cases = [
         (GlassnetClassifier, np.where(X[:, 0] > 0, "spam", "ham"), X),
         (GlassnetClassifier, (X[:, 0] > 0).astype(int) + (X[:, 1] > 0), X),
+        (GlassnetClassifier, (X[:, :2] > 0).astype(int), X),  # multilabel
         (GlassnetRegressor, X @ [1.0, -2.0, 0.5], X),
         (GlassnetRegressor, X[:, :2] * 3, X.astype(np.float32)),
     ]

@@ -105,12 +105,13 @@ def _estimator(estimator, network) -> onnx.ModelProto:
     classes = getattr(estimator, "classes_", None)
     if classes is None:
         graph.add_output("prediction", outputs, dtype, ["N", network.n_outputs])
-    elif getattr(estimator, "out_activation_", None) != "softmax":
-        if network.n_outputs > 1:
-            raise ExportError(
-                f"cannot export a multilabel {kind} to ONNX; only binary and"
-                " multiclass classifiers"
-            )
+    elif network.n_outputs > 1 and estimator.out_activation_ == "logistic":
+        # Multilabel: one sigmoid per label; predict gives p > 0.5 as 0/1.
+        above = graph.op("Greater", outputs, graph.constant(0.5, dtype))
+        label = graph.op("Cast", above, to=7)
+        graph.add_output("label", label, "int64", ["N", network.n_outputs])
+        graph.add_output("probabilities", outputs, dtype, ["N", network.n_outputs])
+    elif estimator.out_activation_ == "logistic":
         # One sigmoid output p: probabilities (1 - p, p), label p > 0.5.
         one = graph.constant([[1.0]], dtype)
         both = graph.op("Concat", graph.op("Sub", one, outputs), outputs, axis=1)

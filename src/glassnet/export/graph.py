@@ -13,6 +13,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from .._version import __version__
+
 #: The opsets and IR version of every exported file.
 OPSET = 21
 ML_OPSET = 4
@@ -90,11 +92,13 @@ class Graph:
         self.initializers.append(tensor)
         return name
 
-    def add_input(self, name: str, kind: str, width) -> None:
-        """Declare a graph input of shape (N, ``width``)."""
+    def add_input(self, name: str, kind: str, width, doc: str = "") -> None:
+        """Declare an input of shape (N, ``width``); ``doc`` says how to feed it."""
         self._used.add(name)
         self.inputs.append(
-            helper.make_tensor_value_info(name, ELEMENT_TYPES[kind], ["N", width])
+            helper.make_tensor_value_info(
+                name, ELEMENT_TYPES[kind], ["N", width], doc_string=doc
+            )
         )
 
     def add_output(self, name: str, value: str, kind: str, shape) -> None:
@@ -117,6 +121,7 @@ class Graph:
                 helper.make_opsetid("ai.onnx.ml", ML_OPSET),
             ],
             producer_name="glassnet",
+            producer_version=__version__,
             ir_version=IR_VERSION,
         )
         helper.set_model_props(model, metadata)

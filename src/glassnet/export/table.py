@@ -25,6 +25,11 @@ from .network import ExportError
 
 #: Names of the graph inputs' kinds, as ``glassnet.inputs`` lists them.
 KINDS = {True: "double", False: "string"}
+#: How to feed a number column (True) and a text column (False): each input's doc.
+FEEDING = {
+    True: "the cell as float64; NaN where missing, not a number or infinite",
+    False: "the cell as text without surrounding whitespace; '' where missing",
+}
 
 
 def add_preprocessing(graph: Graph, prep, dtype: str) -> str:
@@ -47,7 +52,8 @@ def add_preprocessing(graph: Graph, prep, dtype: str) -> str:
     parts = []
     for encoder in prep.encoders:
         column = encoder.column
-        graph.add_input(column, "float64" if reads_numbers(encoder) else "string", 1)
+        numbers = reads_numbers(encoder)
+        graph.add_input(column, "float64" if numbers else "string", 1, FEEDING[numbers])
         try:
             encode = _ENCODINGS[encoder.name]
         except KeyError:
