@@ -381,3 +381,14 @@ def test_without_the_extra_the_commands_say_how_to_install_it(
     assert ran.returncode == 1
     assert ran.stderr == (f"glassnet: error: {needs}: pip install 'glassnet[onnx]'\n")
     assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_import_glassnet_does_not_import_onnx():
+    script = (
+        "import sys, glassnet\n"
+        "print(sorted({'onnx', 'onnxruntime', 'pandas'} & set(sys.modules)))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout == "[]\n"
