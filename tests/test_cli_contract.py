@@ -169,6 +169,35 @@ CASES = {
     "report-output-stdout": Case(("report", "model.npz", "-o", "-"), 1),
     "report-output-gz": Case(("report", "model.npz", "-o", "r.html.gz"), 1),
     "report-over-model": Case(("report", "model.npz", "-o", "model.npz"), 1),
+    # -- export --
+    "export-missing-model": Case(("export", "missing.npz"), 1, "missing.npz"),
+    "export-directory-model": Case(("export", "folder"), 1, "directory"),
+    "export-empty-model": Case(("export", "empty.csv", "-o", "m.onnx"), 1),
+    "export-csv-as-model": Case(("export", "data.csv"), 1, "data.csv"),
+    "export-garbage-model": Case(("export", "garbage.csv", "-o", "m.onnx"), 1),
+    "export-bad-encoding": Case(("export", "encoding.npz"), 1, "encoding.npz"),
+    "export-output-empty": Case(("export", "model.npz", "-o", ""), 1, "empty"),
+    "export-output-stdout": Case(("export", "model.npz", "-o", "-"), 1),
+    "export-output-gz": Case(("export", "model.npz", "-o", "m.onnx.gz"), 1),
+    "export-output-folder": Case(("export", "model.npz", "-o", "folder"), 1),
+    "export-over-model": Case(("export", "model.npz", "-o", "model.npz"), 1),
+    "export-no-model": Case(("export",), 2),
+    # -- predict with an exported model --
+    "predict-onnx-missing": Case(("predict", "no.onnx", "data.csv"), 1, "no.onnx"),
+    "predict-onnx-empty": Case(("predict", "empty.onnx", "data.csv"), 1),
+    "predict-onnx-garbage": Case(
+        ("predict", "garbage.onnx", "data.csv"), 1, "garbage.onnx"
+    ),
+    "predict-onnx-python": Case(
+        ("predict", "python.onnx", "data.csv"), 1, "python.onnx"
+    ),
+    "predict-onnx-mismatch": Case(
+        ("predict", "mismatch.onnx", "data.csv"), 1, "mismatch.onnx"
+    ),
+    "predict-onnx-wrong-columns": Case(("predict", "model.onnx", "wrong.csv"), 1),
+    "predict-onnx-output-is-model": Case(
+        ("predict", "model.onnx", "data.csv", "-o", "model.onnx"), 1
+    ),
     # -- tutorial --
     "tutorial-unknown": Case(("tutorial", "trask-4layer"), 1, "trask-4layer"),
     "tutorial-no-name": Case(("tutorial",), 2),
@@ -207,6 +236,21 @@ def make_inputs(folder: Path) -> None:
     net = tabular.train(frame, "y", hidden=[4], epochs=2)
     net.save(folder / "model.npz")
     glassnet.Network([glassnet.Dense(2, 1)], seed=0).save(folder / "python.npz")
+    glassnet.export_onnx(tabular.TabularModel.from_network(net), folder / "model.onnx")
+    glassnet.export_onnx(glassnet.load(folder / "python.npz"), folder / "python.onnx")
+    (folder / "empty.onnx").write_bytes(b"")
+    # A table model's metadata on a network's graph: onnxruntime refuses to run it.
+    onnx = pytest.importorskip("onnx")
+    mismatch = onnx.load_model(folder / "python.onnx")
+    onnx.helper.set_model_props(
+        mismatch,
+        {
+            prop.key: prop.value
+            for prop in onnx.load_model(folder / "model.onnx").metadata_props
+        },
+    )
+    onnx.save_model(mismatch, folder / "mismatch.onnx")
+    (folder / "garbage.onnx").write_bytes(bytes(range(256)) * 4)
     model = folder / "model.npz"
 
     def encoding(header):

@@ -46,7 +46,7 @@ LAYERS = [
     ("model files", ["modelfile"]),
     (
         "applications",
-        ["tutorials", "demo", "tabular", "estimator", "cli", "__main__"],
+        ["tutorials", "demo", "tabular", "estimator", "export", "cli", "__main__"],
     ),
 ]
 LAYER_OF = {name: rank for rank, (_, names) in enumerate(LAYERS) for name in names}

@@ -34,6 +34,8 @@ EXTRAS = {
     # No extra installs it: LiveView draws in a Jupyter cell only when a kernel,
     # which has imported IPython already, is running (the tests use ipykernel).
     "IPython": "live",
+    "onnx": "export",  # glassnet[onnx]
+    "onnxruntime": "export",  # glassnet[onnx]
 }
 
 

@@ -24,6 +24,7 @@ from .callbacks import (
     ModelCheckpoint,
     ReduceLROnPlateau,
 )
+from .export import export_onnx
 from .history import History, NonFiniteLossError
 from .layers import Dense, Dropout, Layer
 from .live import LiveView
@@ -66,6 +67,7 @@ __all__ = [
     "Tanh",
     "activations",
     "callbacks",
+    "export_onnx",
     "initializers",
     "layers",
     "load",

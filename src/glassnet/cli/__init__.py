@@ -3,7 +3,8 @@
 ``demo`` and ``tutorial`` show the seed tutorials; ``train``, ``predict``,
 ``evaluate`` and ``info`` train a network on a CSV or Parquet table and use it,
 through :mod:`glassnet.tabular` (``pip install "glassnet[tabular]"``);
-``explain`` and ``report`` show how a network learns.
+``explain`` and ``report`` show how a network learns; ``export`` writes a
+model as ONNX (``pip install "glassnet[onnx]"``).
 
 Each command is a module here with ``add_parser(subparsers)`` and
 ``run(args) -> int``; :func:`main` builds the parser from them, runs the one
@@ -23,13 +24,13 @@ import sys
 
 from .._validation import one_line
 from .._version import __version__
-from . import demo, evaluate, explain, info, predict, report, train, tutorial
+from . import demo, evaluate, explain, export, info, predict, report, train, tutorial
 from ._args import UsageError
 from ._inputs import CommandError
 from ._output import closed_pipes_are_quiet, printable
 
 #: The commands, in the order ``glassnet --help`` lists them.
-COMMANDS = (demo, tutorial, train, predict, evaluate, info, explain, report)
+COMMANDS = (demo, tutorial, train, predict, evaluate, info, explain, report, export)
 
 __all__ = ["main"]
 

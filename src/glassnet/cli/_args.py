@@ -112,9 +112,10 @@ def same_file(a: str, b: str) -> bool:
 OVERWRITE = "{output} would overwrite {path}; choose another file name"
 
 #: The kinds of file a command writes, with an example name for the messages.
-MODEL, TABLE, HTML, PNG = "model", "table", "report", "plot"
+MODEL, TABLE, HTML, PNG, ONNX = "model", "table", "report", "plot", "model export"
 _EXAMPLES = {
     MODEL: "model.npz",
+    ONNX: "model.onnx",
     TABLE: "predictions.csv",
     HTML: "report.html",
     PNG: "losses.png",
@@ -168,7 +169,7 @@ def check_outputs(
     outputs : iterable of (str, str or None, str)
         The option (such as ``"-o"``), the file the command will write (None: an
         output not asked for; ``-``: standard output) and its kind (``MODEL``,
-        ``TABLE``, ``HTML`` or ``PNG``).
+        ``TABLE``, ``HTML``, ``PNG`` or ``ONNX``).
     message : str, default=OVERWRITE
         The error when an output is an input or an earlier output, formatted
         with ``output``, ``kind`` and ``path`` (the file it would replace).

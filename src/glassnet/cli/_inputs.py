@@ -24,6 +24,32 @@ def import_tabular():
     return tabular
 
 
+def is_onnx(path: str) -> bool:
+    """Whether a model path names an exported ONNX file (by its suffix)."""
+    return path.lower().endswith(".onnx")
+
+
+def import_export(*modules: str):
+    """Import glassnet.export with ``modules`` (onnx...), or say how to install them."""
+    from .. import export
+
+    try:
+        for module in modules:
+            export.require(module)
+    except ImportError as error:
+        raise CommandError(str(error)) from None
+    return export
+
+
+def load_exported_table(path: str):
+    """Load an ONNX file of ``glassnet export`` to predict tables with onnxruntime."""
+    import_tabular()
+    import_export("onnx", "onnxruntime")
+    from ..export.run import ExportedTable
+
+    return ExportedTable(path)
+
+
 def load_model(path: str):
     """Load a model file, with errors that say what to do."""
     from .. import modelfile

@@ -7,7 +7,13 @@ import os
 import sys
 
 from ._args import TABLE, add_command, add_na_values, check_outputs
-from ._inputs import import_tabular, load_table_model, print_notes
+from ._inputs import (
+    import_tabular,
+    is_onnx,
+    load_exported_table,
+    load_table_model,
+    print_notes,
+)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -23,10 +29,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         " training are handled\n(and reported on stderr).",
         "Example:\n"
         "  glassnet predict model.npz new_customers.csv -o predictions.csv\n"
-        "  glassnet predict model.npz new_customers.csv -o - | head",
+        "  glassnet predict model.npz new_customers.csv -o - | head\n"
+        "  glassnet predict model.onnx new_customers.csv -o onnx_predictions.csv",
     )
     parser.add_argument(
-        "model", metavar="MODEL", help="a model file from glassnet train"
+        "model",
+        metavar="MODEL",
+        help="a model file from glassnet train, or a .onnx file from glassnet"
+        " export (run through onnxruntime)",
     )
     parser.add_argument(
         "data", metavar="DATA", help="CSV or Parquet file of rows to predict"
@@ -63,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
         "the predictions would overwrite the {kind} file {path};"
         " choose another name with -o",
     )
-    model = load_table_model(args.model)
+    if is_onnx(args.model):  # run through onnxruntime: checks an export
+        model = load_exported_table(args.model)
+    else:
+        model = load_table_model(args.model)
     frame = tabular.read_table(args.data)
     notes: list[str] = []
     result = model.predict(frame, notes, na_values=args.na_values)

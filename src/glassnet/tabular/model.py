@@ -125,20 +125,12 @@ class TabularModel:
         prep, net = self.preprocessor, self.network
         frame = check_frame(frame)
         X = prep.transform(mark_missing(frame, check_na_values(na_values)), notes)
-        names = self.prediction_columns
-        replaced = [name for name in names if name in frame.columns]
-        if replaced and notes is not None:
-            notes.append(f"replaced the existing columns {column_list(replaced)}")
         if prep.task == "classification":
             probabilities = net.predict_proba(X)
-            added = {names[0]: prep.decode_target(probabilities.argmax(axis=1))}
-            added.update(zip(names[1:], probabilities.T, strict=True))
-        else:
-            added = {names[0]: _finite(prep.decode_target(net.predict(X)))}
-        # NOTE: one concat, not a column at a time: 100+ classes would
-        # fragment the frame (pandas' PerformanceWarning).
-        added = pd.DataFrame(added, index=frame.index)
-        return pd.concat([frame.drop(columns=replaced), added], axis=1)
+            labels = prep.decode_target(probabilities.argmax(axis=1))
+            return with_predictions(prep, frame, labels, probabilities, notes)
+        predicted = finite(prep.decode_target(net.predict(X)))
+        return with_predictions(prep, frame, predicted, None, notes)
 
     def evaluate(self, frame: pd.DataFrame, notes: list | None = None) -> dict:
         """Score the model on a table with the true target: ``glassnet evaluate``.
@@ -220,6 +212,39 @@ def prediction_columns(prep: TabularPreprocessor) -> list[str]:
     return names
 
 
+def with_predictions(
+    prep: TabularPreprocessor,
+    frame: pd.DataFrame,
+    predicted: np.ndarray,
+    probabilities: np.ndarray | None,
+    notes: list | None = None,
+) -> pd.DataFrame:
+    """Return ``frame`` with the prediction columns added (see :meth:`predict`).
+
+    Parameters
+    ----------
+    prep : TabularPreprocessor
+    frame : DataFrame
+    predicted : ndarray of shape (n_samples,)
+        Class labels or values in the target's units.
+    probabilities : ndarray of shape (n_samples, n_classes) or None
+    notes : list or None, default=None
+        Receives a sentence if columns of the added names are replaced.
+    """
+    frame = check_frame(frame)
+    names = prediction_columns(prep)
+    replaced = [name for name in names if name in frame.columns]
+    if replaced and notes is not None:
+        notes.append(f"replaced the existing columns {column_list(replaced)}")
+    added = {names[0]: predicted}
+    if probabilities is not None:
+        added.update(zip(names[1:], probabilities.T, strict=True))
+    # NOTE: one concat, not a column at a time: 100+ classes would
+    # fragment the frame (pandas' PerformanceWarning).
+    added = pd.DataFrame(added, index=frame.index)
+    return pd.concat([frame.drop(columns=replaced), added], axis=1)
+
+
 def predict(
     model: TabularModel | Network,
     frame: pd.DataFrame,
@@ -250,7 +275,7 @@ def _as_model(model) -> TabularModel:
     )
 
 
-def _finite(predictions: np.ndarray) -> np.ndarray:
+def finite(predictions: np.ndarray) -> np.ndarray:
     """Return regression predictions; raise a one-line error if one overflowed."""
     bad = ~np.isfinite(predictions)
     if bad.any():
