@@ -18,7 +18,7 @@ os.makedirs(EXTRA / "reports", exist_ok=True)
 
 project = "glassnet"
 author = "The glassnet developers"
-copyright = "the glassnet developers"  # noqa: A001 (Sphinx's own setting name)
+copyright = "the glassnet developers"
 release = glassnet.__version__
 version = release
 
