@@ -6,9 +6,15 @@ today. The API reference is generated from the numpydoc docstrings.
 """
 
 import os
+import re
 from pathlib import Path
 
+from docutils import nodes
+from sphinx.util import logging
+
 import glassnet
+
+_logger = logging.getLogger(__name__)
 
 DOCS = Path(__file__).resolve().parent
 # Notebooks write their learning reports here; Sphinx copies it into the site's
@@ -129,6 +135,39 @@ def _skip_sklearn_plumbing(app, what, name, obj, skip, options):
     return None
 
 
+_PROMISE = re.compile(r"^\s*print\((.*)\)\s+# (.*)$")
+
+
+def _check_promises(app, doctree):
+    """Fail the build when a cell's ``print(x)  # value`` comment is not printed.
+
+    The same rule as the README's tests (``tests/test_readme.py``): a comment that
+    is a literal (``True``, ``[0 1 1 0]``, a word) is a promise about the output;
+    prose comments are left alone. The executed output must hold it as a line.
+    """
+    for cell in doctree.findall(nodes.container):
+        if "cell" not in cell["classes"]:
+            continue
+        parts = {c["classes"][0]: c for c in cell.children if c.get("classes")}
+        if "cell_input" not in parts:
+            continue
+        printed = parts["cell_output"].astext() if "cell_output" in parts else ""
+        lines = {line.strip() for line in printed.splitlines()}
+        for line in parts["cell_input"].astext().splitlines():
+            match = _PROMISE.match(line)
+            value = match[2].strip() if match else ""
+            literal = value and (" " not in value or value[0] in "[0123456789")
+            if literal and value not in lines:
+                _logger.warning(
+                    "the cell promises %r for %s but printed %r",
+                    value,
+                    line.strip(),
+                    printed[-200:],
+                    location=cell,
+                )
+
+
 def setup(app):
+    app.connect("doctree-read", _check_promises)
     app.connect("missing-reference", _resolve_reexport)
     app.connect("autodoc-skip-member", _skip_sklearn_plumbing)
