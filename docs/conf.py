@@ -41,7 +41,7 @@ root_doc = "index"
 # Every code cell runs on every build, and one that raises fails the build.
 nb_execution_mode = "force"
 nb_execution_raise_on_error = True
-nb_execution_timeout = 120
+nb_execution_timeout = 300  # seconds a cell may take on a busy machine
 nb_execution_show_tb = True
 nb_merge_streams = True
 myst_enable_extensions = ["colon_fence", "deflist"]
