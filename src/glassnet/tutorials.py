@@ -11,27 +11,27 @@ output is reproduced digit for digit: floats as Python 2 printed them
 How the tutorials' names map to glassnet (``net`` is the tutorial's network,
 ``steps = net.intermediates()`` after training):
 
-==============================  ================================================
-tutorial                        glassnet
-==============================  ================================================
-``np.random.seed(1)``,          ``Dense(..., init="tutorial",
-``2*np.random.random(s) - 1``   rng=np.random.RandomState(1))``, layers in order
-``syn0``, ``syn1``              ``net.layers[0].params["weights"]``, ``[1]...``
-``nonlin(x)``                   ``Sigmoid().forward(x)``
-``nonlin(l1, deriv=True)``      ``Sigmoid.backward``, from its cached outputs
-``l0``, ``l1``, ``l2``          ``steps["l0"]`` (= X), ``steps["l1"]`` ... (also
-                                ``net.layers[k].outputs``)
-``l2_error = y - l2``           ``steps["l2_error"]``
-``l2_delta``                    ``steps["l2_delta"]`` =
-                                ``-net.layers[1].grad_preactivations``
+================================  ================================================
+tutorial                          glassnet
+================================  ================================================
+``np.random.seed(1)``,            ``Dense(..., init="tutorial",``
+``2*np.random.random(s) - 1``     ``rng=np.random.RandomState(1))``, layers in order
+``syn0``, ``syn1``                ``net.layers[0].params["weights"]``, ``[1]...``
+``nonlin(x)``                     ``Sigmoid().forward(x)``
+``nonlin(l1, deriv=True)``        ``Sigmoid.backward``, from its cached outputs
+``l0``, ``l1``, ``l2``            ``steps["l0"]`` (= X), ``steps["l1"]`` ... (also
+                                  ``net.layers[k].outputs``)
+``l2_error = y - l2``             ``steps["l2_error"]``
+``l2_delta``                      ``steps["l2_delta"]`` =
+                                  ``-net.layers[1].grad_preactivations``
 ``l1_error = l2_delta @ syn1.T``  ``steps["l1_error"]``
-``l1_delta``                    ``steps["l1_delta"]``
-``syn1 += l1.T.dot(l2_delta)``  ``SGD(learning_rate=1.0)``: ``weights -= grads``,
-                                with ``grads = l1.T @ -l2_delta`` (``"syn1_grad"``)
-the error, ``0.5*sum(...**2)``  ``HalfSquaredError(reduction="sum")``
-``for j in range(60000)``       ``net.fit(X, y, epochs=60000)`` (full batch)
-``think(x)`` / ``predict(x)``   ``net.predict(x)``
-==============================  ================================================
+``l1_delta``                      ``steps["l1_delta"]``
+``syn1 += l1.T.dot(l2_delta)``    ``SGD(learning_rate=1.0)``: ``weights -= grads``,
+                                  with ``grads = l1.T @ -l2_delta`` (``"syn1_grad"``)
+the error, ``0.5*sum(...**2)``    ``HalfSquaredError(reduction="sum")``
+``for j in range(60000)``         ``net.fit(X, y, epochs=60000)`` (full batch)
+``think(x)`` / ``predict(x)``     ``net.predict(x)``
+================================  ================================================
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ default="relu"
         labels of its outputs, when they are JSON data).
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Only when ``X`` had string column names (a pandas DataFrame).
     loss_ : float
         The last epoch's loss.

@@ -34,7 +34,7 @@ class GlassnetRegressor(RegressorMixin, _GlassnetMLP):
     ----------
     network_ : Network
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
     loss_, loss_curve_, best_loss_, validation_scores_, best_validation_score_
         As :class:`GlassnetClassifier`'s; the loss is half the squared error,
         averaged over samples and outputs (as scikit-learn reports it), or
