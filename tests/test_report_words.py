@@ -228,3 +228,62 @@ def test_report_names_a_model_saved_before_glossaries(table_report, tmp_path):
     out = tmp_path / "old.html"
     assert main(["report", str(tmp_path / "old.npz"), "-o", str(out)]) == 0
     assert ">sex=female</text>" in out.read_text()
+
+
+def test_names_that_look_like_html_cannot_break_the_page(tmp_path, browser_page):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "<!--<script>": rng.normal(size=40),
+            "b": rng.choice(["x", "</script><script>alert(1)</script>"], 40),
+            "y": rng.choice(["p", "q"], 40),
+        }
+    )
+    data, out = tmp_path / "odd.csv", tmp_path / "odd.html"
+    frame.to_csv(data, index=False)
+    argv = ["train", str(data), "--target", "y", "--members", "1", "--epochs", "3"]
+    assert main([*argv, "-o", str(tmp_path / "m.npz"), "--report", str(out), "-q"]) == 0
+    text = out.read_text()
+    payload = re.search(r'id="glassnet-data">(.*?)</script>', text, re.S).group(1)
+    assert "<" not in payload  # every < is \u003c inside the script element
+    assert page_data(text)["names"][0][0] == "<!--<script>"
+    page = browser_page(out.as_uri())
+    assert page.locator("script").count() == 2
+    page.fill("#epoch-slider", "0")
+    assert page.inner_text("#epoch") == "0" and page.errors == []
+
+
+def test_plane_of_rows_too_large_to_span_still_draws(tmp_path):
+    net = xor_network()
+    recorder = Recorder(rows=np.full((3, 2), 1e16))
+    net.fit(XOR_X, XOR_Y, epochs=2, callbacks=[recorder])
+    net.report(tmp_path / "big.html", recording=recorder.recording)
+    surface = page_data((tmp_path / "big.html").read_text())["surface"]
+    assert surface["x"][0] < surface["x"][1]
+
+
+def test_outputs_beyond_floats_show_as_not_finite(tmp_path):
+    net = Network([Dense(2, 1, "identity")], loss="mse", seed=0)
+    net.metadata["glossary"] = {"output_scale": [0.0, 1e308], "task": "regression"}
+    net.layers[0].params["weights"][...] = 10.0
+    page = report.render_recording(report.recording_of(net, XOR_X))
+    predictions = page_data(page)["snapshots"][0]["predictions"]
+    assert predictions[0] == [0.0] and predictions[3] == [None]
+
+
+def test_report_leaves_out_importance_too_costly_to_compute(table_report, monkeypatch):
+    from glassnet import tabular
+    from glassnet.tabular import narration
+
+    model = tabular.TabularModel.load(table_report[0].parent / "model.npz")
+    frame = pd.read_csv(table_report[1])
+    assert narration.importance_rows(model, len(frame)) == len(frame)
+    monkeypatch.setattr(narration, "IMPORTANCE_WORK", 1e3)  # a very wide table's case
+    said = []
+    words = narration.reasons(model, frame, say=said.append)
+    assert "importance" not in words and words["why"]["columns"] == [
+        "sex",
+        "age",
+        "cabin",
+    ]
+    assert said and "glassnet explain MODEL DATA --importance" in said[0]

@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ._validation import is_int
 
 #: The longest text kept in a glossary (longer names are cut, not refused).
@@ -137,6 +139,14 @@ def _grid(values, size, n_inputs: int, what: str) -> list:
     return [_numbers(row, f"plane {what} rows", n_inputs) for row in values]
 
 
+def _range(values, what: str) -> list[float]:
+    """Return ``[low, high]``, finite, low < high, and not too wide to draw."""
+    low, high = _numbers(values, what, 2)
+    if not (low < high and math.isfinite(high / 2 - low / 2)):
+        raise _invalid(f"{what} must be [low, high] with low < high")
+    return [low, high]
+
+
 def _plane(plane, n_inputs: int) -> dict:
     if not isinstance(plane, dict):
         raise _invalid("plane must be a JSON object")
@@ -145,8 +155,8 @@ def _plane(plane, n_inputs: int) -> dict:
         raise _invalid("plane points must be a list of at most 10000 [x, y]")
     return {
         "columns": _texts(plane.get("columns"), "plane columns", 2),
-        "x": _numbers(plane.get("x"), "plane x", 2),
-        "y": _numbers(plane.get("y"), "plane y", 2),
+        "x": _range(plane.get("x"), "plane x"),
+        "y": _range(plane.get("y"), "plane y"),
         "size": plane.get("size"),
         "inputs": _grid(plane.get("inputs"), plane.get("size"), n_inputs, "inputs"),
         "neuron_size": plane.get("neuron_size"),
@@ -214,7 +224,8 @@ def in_target_units(glossary: dict, values):
     if "output_scale" not in glossary:
         return values
     shift, scale = glossary["output_scale"]
-    return values * scale + shift
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond floats: shown as such
+        return values * scale + shift
 
 
 def of_network(network, more: dict | None = None, n_rows: int = 0) -> dict:

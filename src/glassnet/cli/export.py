@@ -6,7 +6,7 @@ import argparse
 import os
 
 from ._args import ONNX, add_command, check_outputs, writing
-from ._inputs import import_export, load_model, table_model
+from ._inputs import import_export, is_onnx, load_model, table_model
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -42,6 +42,11 @@ def default_output(model: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Write the ONNX file; return the exit status."""
+    if is_onnx(args.model):
+        raise ValueError(
+            f"{args.model} is an exported ONNX file already; glassnet export reads"
+            " a glassnet model file (.npz), such as glassnet train writes"
+        )
     export = import_export("onnx")
     output = args.output if args.output is not None else default_output(args.model)
     check_outputs(

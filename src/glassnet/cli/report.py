@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 
 from ._args import HTML, add_command, check_outputs, writing
@@ -56,11 +57,12 @@ def _table_recording(network, data: str):
 
     model = tabular.TabularModel.from_network(network)
     frame = tabular.read_table(data)
-    note = f"On the rows of {os.path.basename(data)}."
-    words = reasons(model, frame, note)
+    note = f"On the first {{rows}} rows of {os.path.basename(data)}."
+    words = reasons(model, frame, note, say=print)
     target = model.preprocessor.target
     if target in frame.columns:
-        frame = rows_with_target(frame, target, lambda text: None)
+        with contextlib.suppress(ValueError):  # no target at all: every row shown
+            frame = rows_with_target(frame, target, lambda text: None)
     rows, glossary = watched(model.preprocessor, frame)
     return recording_of(network, rows, {**glossary, **words})
 

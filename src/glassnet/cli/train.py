@@ -299,7 +299,7 @@ def _write_outputs(net, args: argparse.Namespace, say, recorder, frame) -> None:
         f" {args.output} NEW_DATA.csv"
     )
     if recorder is not None:  # the report's, or the live view's final page
-        recorder.recording.glossary.update(_reasons(net, frame, args.data))
+        recorder.recording.glossary.update(_reasons(net, frame, args.data, say))
     if args.report is not None:
         from ..report import write
 
@@ -314,18 +314,17 @@ def _write_outputs(net, args: argparse.Namespace, say, recorder, frame) -> None:
         say(f"wrote the loss curves {args.plot}{_followed(net)}")
 
 
-def _reasons(net, frame, data: str) -> dict:
+def _reasons(net, frame, data: str, say) -> dict:
     """Return the report's importance (on the training rows, said so) and why."""
     from ..tabular import TabularModel
-    from ..tabular.narration import IMPORTANCE_ROWS, reasons
+    from ..tabular.narration import reasons
 
-    rows = min(len(frame), IMPORTANCE_ROWS)
     note = (
-        f"These are the first {rows} rows of {os.path.basename(data)}, which the"
+        f"These are the first {{rows}} rows of {os.path.basename(data)}, which the"
         " model learned from: on rows it has not seen, run glassnet explain MODEL"
         " NEW_DATA --importance."
     )
-    return reasons(TabularModel.from_network(net), frame, note)
+    return reasons(TabularModel.from_network(net), frame, note, say)
 
 
 def _followed(net) -> str:

@@ -1,6 +1,7 @@
 """An exported table model run through onnxruntime, as ``glassnet predict`` runs one.
 
-:class:`ExportedTable` reads a table the way :meth:`TabularModel.predict`
+:class:`ExportedTable` reads a table the way
+:meth:`glassnet.tabular.model.TabularModel.predict`
 does (the same notes about unknown categories and missing values, from the
 preprocessing the file carries) and adds the columns the exported graph
 predicts, so a user checks an export on their own data in one command.
@@ -77,6 +78,10 @@ def read_preprocessing(path):
         )
     try:
         return TabularPreprocessor.from_dict(json.loads(text))
+    except RecursionError:
+        raise ValueError(
+            f"{path} has damaged glassnet metadata: it nests too deeply"
+        ) from None
     except (ValueError, TypeError) as error:
         raise ValueError(f"{path} has damaged glassnet metadata: {error}") from None
 
@@ -140,7 +145,7 @@ class ExportedTable:
     def predict(
         self, frame, notes: list | None = None, *, na_values: Iterable[str] = ()
     ):
-        """Return ``frame`` with the predictions added, as :meth:`TabularModel.predict`.
+        """Return ``frame`` with the predictions added, as ``TabularModel.predict``.
 
         The notes are the same (the preprocessing reads the table once for
         them); the predictions are the exported graph's.

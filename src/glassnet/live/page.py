@@ -18,8 +18,9 @@ else the status line's.
 
 from __future__ import annotations
 
-import json
 import re
+
+from ..report.script import script_json
 
 #: How often the live page asks whether there is a newer page, in milliseconds.
 POLL_MS = 300
@@ -134,7 +135,7 @@ def live_page(page: str, state: dict) -> str:
     >>> text.count("<script")
     1
     """
-    known = json.dumps(state).replace("</", "<\\/")
+    known = script_json(state)
     script = _SCRIPT.replace("__STATE__", known).replace("__POLL_MS__", str(POLL_MS))
     page = _insert_after(page, r"<head\b[^>]*>", _ICON)
     tail = f'<script id="glassnet-live-script">{script}</script>'

@@ -20,6 +20,7 @@ METRICS = {"accuracy": "accuracy", "r2": "R²"}
 
 
 def _thinned(records: list[dict]) -> list[dict]:
+    """Return at most about a thousand records, evenly spaced, and the last."""
     # A thousand points draw any curve on 540 pixels; keep the last epoch.
     stride = max(1, -(-len(records) // 1000))
     return records[::stride] + records[-1:] if records else []
@@ -28,11 +29,13 @@ def _thinned(records: list[dict]) -> list[dict]:
 def _axis(values: list[float], log_ok: bool):
     """Return (low, high, scaled, words) for the values' vertical axis."""
     low, high = min(values), max(values)
+    # Halved: values from -1e308 to 1e308 are finite, their span is not.
+    scaled = lambda value: value / 2  # noqa: E731
     # Losses that fall by decades are drawn on a log scale, or the learning
     # after the first few epochs is a flat line.
     if log_ok and low > 0 and high / low > 100:
         return low, high, np.log10, "log scale"
-    return low, high, (lambda value: value), "linear scale"
+    return low, high, scaled, "linear scale"
 
 
 def _polylines(series, epochs, last_epoch: int, log_ok: bool) -> list[str]:
@@ -129,6 +132,7 @@ def chart_svg(
 
 
 def _series(records, keys) -> list[tuple[str, str, list]]:
+    """Return (key, colour, values) for each key that some record has."""
     colours = (POSITIVE, NEGATIVE)
     return [
         (key, colour, [r.get(key) for r in records])

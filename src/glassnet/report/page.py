@@ -8,7 +8,6 @@ Parts, each under a stable id: ``#network`` (the drawing and the slider,
 from __future__ import annotations
 
 import html
-import json
 
 import numpy as np
 
@@ -25,7 +24,7 @@ from .drawing import (
     strongest_incoming,
 )
 from .explained import importance_html, why_html
-from .script import SCRIPT, STYLE
+from .script import SCRIPT, STYLE, script_json
 from .surface import surfaces
 
 SURFACE_SIZE, NEURON_SIZE = 240, 64
@@ -36,10 +35,11 @@ def _slider_data(recording, chosen, names, largest: float, scale: dict) -> dict:
     glossary, has_rows = recording.glossary, len(recording.rows) > 0
 
     def predictions(snapshot):
+        """The recorded rows' outputs, shape (n_rows, n_outputs); None if not finite."""
         if not has_rows:
             return []
-        outputs = in_target_units(glossary, snapshot.outputs[-1])
-        return np.round(outputs, 8).tolist()
+        outputs = np.round(in_target_units(glossary, snapshot.outputs[-1]), 8)
+        return np.where(np.isfinite(outputs), outputs, None).tolist()
 
     return {
         "positive": POSITIVE,
@@ -108,8 +108,11 @@ def _predictions_html(recording, names: list[list[str]]) -> str:
     )
 
 
-def _surface_html(surface: dict, names: list[list[str]]) -> str:
-    """Return the ``#surface`` section: the output over the plane, each neuron's own."""
+def _surface_html(surface: dict, names: list[list[str]], points: str) -> str:
+    """Return the ``#surface`` section: the output over the plane, each neuron's own.
+
+    ``points`` is the SVG of the rows drawn over the plane (:func:`_points_svg`).
+    """
     x_name, y_name = (html.escape(name) for name in surface["columns"])
     pictures = "".join(
         f'<figure><canvas class="neuron-surface" data-k="{k}" width="{NEURON_SIZE}"'
@@ -125,7 +128,7 @@ def _surface_html(surface: dict, names: list[list[str]]) -> str:
         + '.</p><div class="plane">'
         f'<canvas id="surface-output" width="{SURFACE_SIZE}" height="{SURFACE_SIZE}">'
         f'</canvas><svg id="surface-points" width="{SURFACE_SIZE}"'
-        f' height="{SURFACE_SIZE}" xmlns="http://www.w3.org/2000/svg"></svg></div>'
+        f' height="{SURFACE_SIZE}" xmlns="http://www.w3.org/2000/svg">{points}</svg></div>'
         f'<div class="neurons">{pictures}</div></section>'
     )
 
@@ -137,8 +140,11 @@ def _points_svg(recording, surface: dict) -> str:
     classes = recording.glossary.get("outputs", [])
     dots = []
     for row, (x, y) in enumerate(surface["points"]):
-        px = SURFACE_SIZE * (x - x0) / (x1 - x0)
-        py = SURFACE_SIZE * (1 - (y - y0) / (y1 - y0))
+        # Halved first: a range from -1e308 to 1e308 is finite, its width is not.
+        px = SURFACE_SIZE * (x / 2 - x0 / 2) / (x1 / 2 - x0 / 2)
+        py = SURFACE_SIZE * (1 - (y / 2 - y0 / 2) / (y1 / 2 - y0 / 2))
+        if not (abs(px) < 10 * SURFACE_SIZE and abs(py) < 10 * SURFACE_SIZE):
+            continue  # far off the plane drawn (or not finite): not a dot
         fill = "#ffffff"
         if row < len(truth) and truth[row] in classes:
             fill = PALETTE[classes.index(truth[row]) % len(PALETTE)]
@@ -150,6 +156,7 @@ def _points_svg(recording, surface: dict) -> str:
 
 
 def _summary(recording) -> str:
+    """Return the report's first sentence: the network, the target, the run."""
     records = recording.history.get("records", [])
     summary = f"{len(records)} epochs recorded" if records else "no training recorded"
     if recording.history.get("stop_reason"):
@@ -205,11 +212,7 @@ def render_recording(recording, title: str | None = None) -> str:
         f' epoch <span id="epoch">{snapshots[-1].epoch}</span></span></p></section>',
     ]
     if surface is not None:
-        parts.append(
-            _surface_html(surface, names).replace(
-                "</svg></div>", _points_svg(recording, surface) + "</svg></div>"
-            )
-        )
+        parts.append(_surface_html(surface, names, _points_svg(recording, surface)))
     parts.append(f"<h2>Learning curves</h2>{curves}")
     if len(recording.rows):
         parts.append(_predictions_html(recording, names))
@@ -218,7 +221,7 @@ def render_recording(recording, title: str | None = None) -> str:
     if "why" in recording.glossary:
         parts.append(why_html(recording.glossary["why"]))
     heading = html.escape(title or "glassnet learning report")
-    payload = json.dumps(data).replace("</", "<\\/")
+    payload = script_json(data)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{heading}</title><style>{STYLE}</style></head><body>"

@@ -7,6 +7,20 @@ puts one moment on the page: synapses, hovers, the curves' markers, the
 epoch number, the predictions, the surfaces.
 """
 
+import json
+
+
+def script_json(data) -> str:
+    """Return ``data`` as JSON that is safe inside a ``<script>`` element.
+
+    Every ``<`` is written ``\\u003c``: no ``</script>``, ``<!--`` or
+    ``<script`` in a name can end the element early or change how the HTML
+    parser reads it. Infinity and NaN are refused (``JSON.parse`` rejects
+    them): callers send finite numbers or None.
+    """
+    return json.dumps(data, allow_nan=False).replace("<", "\\u003c")
+
+
 SCRIPT = """
 const data = JSON.parse(document.getElementById("glassnet-data").textContent);
 const slider = document.getElementById("epoch-slider");
@@ -48,7 +62,8 @@ function drawPredictions(snap) {
   const cells = document.querySelectorAll("td.prediction");
   cells.forEach((cell, k) => {
     const row = Math.floor(k / data.n_outputs), column = k % data.n_outputs;
-    cell.textContent = snap.predictions[row][column].toFixed(4);
+    const value = snap.predictions[row][column];
+    cell.textContent = value === null ? "not finite" : value.toFixed(4);
   });
   document.querySelectorAll("td.predicted").forEach((cell, row) => {
     const p = snap.predictions[row];

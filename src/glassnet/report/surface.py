@@ -28,20 +28,38 @@ def _bytes(values: np.ndarray) -> str:
     return base64.b64encode(quantised.tobytes()).decode("ascii")
 
 
+#: The range drawn when the rows give none (no rows, or values too large to span).
+DEFAULT_RANGE = [-0.5, 1.5]
+
+
+def widened(low: float, high: float, fraction: float, least: float) -> list[float]:
+    """Return ``[low, high]`` widened by ``fraction`` of its width (at least ``least``).
+
+    The result is finite and increasing, or ``DEFAULT_RANGE`` where the
+    values are too large for that (1e308 has no room beside it).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        margin = max(fraction * (high - low), least)
+        drawn = [low - margin, high + margin]
+    if np.isfinite(drawn).all() and drawn[1] - drawn[0] > 0:
+        return [float(drawn[0]), float(drawn[1])]
+    return list(DEFAULT_RANGE)
+
+
 def _plane(rows: np.ndarray) -> tuple[list[float], list[float]]:
     """Return the x and y ranges drawn: the rows' with a margin, at least 1 wide."""
     if not len(rows):
-        return [-0.5, 1.5], [-0.5, 1.5]
-    ranges = []
-    for column in rows.T:
-        low, high = float(column.min()), float(column.max())
-        margin = max(0.25 * (high - low), 0.5)
-        ranges.append([low - margin, high + margin])
-    return ranges[0], ranges[1]
+        return list(DEFAULT_RANGE), list(DEFAULT_RANGE)
+    x, y = (widened(float(c.min()), float(c.max()), 0.25, 0.5) for c in rows.T)
+    return x, y
 
 
-def _grid(x_range, y_range, size: int) -> np.ndarray:
-    """Return the grid's points, shape (size * size, 2), row by row from the top."""
+def plane_grid(x_range, y_range, size: int) -> np.ndarray:
+    """Return a grid over the plane, shape (size * size, 2), row by row from the top.
+
+    The surfaces' bytes follow this order, and so must a glossary's ``plane``
+    grids (:mod:`glassnet.glossary`), encoded from it.
+    """
     xs = np.linspace(*x_range, size)
     ys = np.linspace(y_range[1], y_range[0], size)
     x, y = np.meshgrid(xs, ys)
@@ -49,6 +67,7 @@ def _grid(x_range, y_range, size: int) -> np.ndarray:
 
 
 def _frames(n_snapshots: int) -> list[int]:
+    """Return the snapshots whose surfaces are computed (at most ``MAX_FRAMES``)."""
     if n_snapshots <= MAX_FRAMES:
         return list(range(n_snapshots))
     return sorted({int(k) for k in np.linspace(0, n_snapshots - 1, MAX_FRAMES)})
@@ -64,6 +83,7 @@ def _outputs(network: Network, grid: np.ndarray) -> list[np.ndarray]:
 
 
 def _load(network: Network, snapshot) -> None:
+    """Put a snapshot's weights and biases into ``network``."""
     for layer, weights, biases in zip(
         network.dense_layers, snapshot.weights, snapshot.biases, strict=True
     ):
@@ -82,6 +102,23 @@ def _output_value(output: np.ndarray, glossary: dict) -> tuple[np.ndarray, str]:
     return np.argmax(output, axis=1) / (output.shape[1] - 1), "class"
 
 
+def _one_scale(units: list[np.ndarray]) -> list[np.ndarray]:
+    """Return values in the target's units on one 0-1 scale for every moment.
+
+    The scale spans the finite values; beyond it (or infinite) is its end,
+    and NaN its middle.
+    """
+    finite = [u[np.isfinite(u)] for u in units]
+    low = min((float(f.min()) for f in finite if f.size), default=0.0)
+    high = max((float(f.max()) for f in finite if f.size), default=1.0)
+    # Halved: a span from -1e308 to 1e308 is not finite, its half is.
+    half = (high / 2 - low / 2) or 1.0
+    return [
+        np.nan_to_num((np.clip(u, low, high) / 2 - low / 2) / half, nan=0.5)
+        for u in units
+    ]
+
+
 def plane_of(recording) -> dict | None:
     """Return the plane drawn: the glossary's (a table of two numeric columns), or
     for a two-input network a grid over its recorded rows; None otherwise."""
@@ -97,9 +134,9 @@ def plane_of(recording) -> dict | None:
         "x": x_range,
         "y": y_range,
         "size": GRID,
-        "inputs": _grid(x_range, y_range, GRID),
+        "inputs": plane_grid(x_range, y_range, GRID),
         "neuron_size": NEURON_GRID,
-        "neuron_inputs": _grid(x_range, y_range, NEURON_GRID),
+        "neuron_inputs": plane_grid(x_range, y_range, NEURON_GRID),
         "points": recording.rows.tolist(),
         "truth": truth if len(truth) == len(recording.rows) else [],
     }
@@ -145,11 +182,7 @@ def surfaces(recording, hidden_drawn) -> dict | None:
             scaled = (activations / np.where(reach > 0, reach, 1.0) + 1) / 2
             hidden.append([_bytes(scaled[:, k]) for k in range(scaled.shape[1])])
     if kind == "regression":
-        # One colour scale for every moment, in the target's units.
-        units = [in_target_units(recording.glossary, v) for v in values]
-        low = min(float(u.min()) for u in units)
-        high = max(float(u.max()) for u in units)
-        values = [(u - low) / ((high - low) or 1.0) for u in units]
+        values = _one_scale([in_target_units(recording.glossary, v) for v in values])
     drawn = {k: v for k, v in plane.items() if k not in ("inputs", "neuron_inputs")}
     return {
         **drawn,

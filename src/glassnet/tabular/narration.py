@@ -10,21 +10,25 @@ importance) and why one row was predicted as it was (integrated gradients).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
-from ..report.surface import GRID, NEURON_GRID
-from ._cells import as_text
+from ..report.surface import GRID, NEURON_GRID, plane_grid, widened
+from ._cells import as_text, texts
 from .attribution import integrated_gradients
 from .binned import BinnedNumeric
 from .encoders import Numeric
 from .importance import permutation_importance
 from .model import TabularModel
 from .preprocessor import TabularPreprocessor
-from .target import rows_with_target
 
-#: The most rows permutation importance scores for the report (the first ones).
-IMPORTANCE_ROWS = 5000
+#: The most rows permutation importance scores for the report (the first ones),
+#: the fewest it scores when the work allows, and the shuffles of each column.
+IMPORTANCE_ROWS, MIN_IMPORTANCE_ROWS, N_REPEATS = 5000, 200, 5
+#: The multiply-adds the report's importance may cost: a few seconds of NumPy.
+IMPORTANCE_WORK = 5e10
 #: How many rows a recorder watches, and how many a plane shows as points.
 WATCHED_ROWS, PLANE_POINTS = 5, 300
 
@@ -80,8 +84,7 @@ def _axis(values: pd.Series) -> list[float] | None:
     if not len(numbers):
         return None
     low, high = np.percentile(numbers, [1, 99])
-    margin = 0.05 * (high - low) or 0.5
-    return [float(low - margin), float(high + margin)]
+    return widened(float(low), float(high), 0.05, 0.5 if high == low else 0.0)
 
 
 def plane(prep: TabularPreprocessor, frame: pd.DataFrame) -> dict | None:
@@ -99,10 +102,9 @@ def plane(prep: TabularPreprocessor, frame: pd.DataFrame) -> dict | None:
         return None
 
     def grid(size: int) -> list:
-        xs = np.linspace(*ranges[0], size)
-        ys = np.linspace(ranges[1][1], ranges[1][0], size)
-        x, y = np.meshgrid(xs, ys)
-        cells = pd.DataFrame({columns[0]: x.ravel(), columns[1]: y.ravel()})
+        """The plane's grid as the model encodes it, shape (size², n_inputs)."""
+        points = plane_grid(ranges[0], ranges[1], size)
+        cells = pd.DataFrame({columns[0]: points[:, 0], columns[1]: points[:, 1]})
         return prep.transform(cells).astype(float).tolist()
 
     shown = frame[columns].apply(pd.to_numeric, errors="coerce").iloc[:PLANE_POINTS]
@@ -133,25 +135,50 @@ def watched(prep: TabularPreprocessor, frame: pd.DataFrame) -> tuple[np.ndarray,
     return prep.transform(rows), words
 
 
-def reasons(model: TabularModel, frame: pd.DataFrame, note: str = "") -> dict:
+def importance_rows(model: TabularModel, n_rows: int) -> int:
+    """Return how many rows the report's importance scores; 0 when too costly.
+
+    Shuffling each column ``N_REPEATS`` times costs about columns x repeats x
+    rows x parameters multiply-adds: the rows are the first ``IMPORTANCE_ROWS``,
+    fewer (at least ``MIN_IMPORTANCE_ROWS``) to stay within ``IMPORTANCE_WORK``,
+    and none when even those would cost ten times as much (a very wide table).
+    """
+    per_row = len(model.preprocessor.input_columns) * N_REPEATS
+    per_row *= model.network.n_params
+    rows = min(
+        n_rows, IMPORTANCE_ROWS, max(MIN_IMPORTANCE_ROWS, IMPORTANCE_WORK // per_row)
+    )
+    return int(rows) if rows * per_row <= 10 * IMPORTANCE_WORK else 0
+
+
+def reasons(
+    model: TabularModel,
+    frame: pd.DataFrame,
+    note: str = "",
+    say: Callable[[str], None] | None = None,
+) -> dict:
     """Return the glossary's ``importance`` and ``why`` for a trained table model.
 
     Parameters
     ----------
     model : TabularModel
     frame : DataFrame
-        Rows with the target: importance is scored on the first
-        ``IMPORTANCE_ROWS`` of them, and ``why`` explains the first.
+        Rows: importance is scored on the first rows with a target (how
+        many: :func:`importance_rows`), and ``why`` explains the first row.
     note : str, default=""
-        Said after the importance's sentence (which rows these are).
+        Said after the importance's sentence; ``{rows}`` becomes the number
+        of rows scored.
+    say : callable(str), optional
+        Told when importance is left out, and why.
     """
-    prep = model.preprocessor
-    if prep.target in frame.columns:
-        frame = rows_with_target(frame, prep.target, lambda text: None)
-    words: dict = {}
-    if prep.target in frame.columns:
-        rows = frame.iloc[:IMPORTANCE_ROWS]
-        importance = permutation_importance(model, rows, notes=[])
+    prep, words = model.preprocessor, {}
+    target = frame[prep.target] if prep.target in frame.columns else None
+    present = frame if target is None else frame[~texts(target)[1]]
+    rows = importance_rows(model, len(present)) if len(present) else 0
+    if target is not None and rows:
+        importance = permutation_importance(
+            model, present.iloc[:rows], n_repeats=N_REPEATS, notes=[]
+        )
         words["importance"] = {
             "metric": importance.metric,
             "score": importance.score,
@@ -160,8 +187,15 @@ def reasons(model: TabularModel, frame: pd.DataFrame, note: str = "") -> dict:
             "columns": importance.columns,
             "mean": importance.mean.tolist(),
             "std": importance.std.tolist(),
-            "note": note,
+            "note": note.format(rows=rows),
         }
+    elif target is not None and say is not None:
+        say(
+            f"what matters: left out of the report, as shuffling"
+            f" {len(prep.input_columns)} columns through this network would take"
+            " long; glassnet explain MODEL DATA --importance computes it"
+        )
+    frame = present if len(present) else frame
     why = integrated_gradients(model, frame, row=0)
     words["why"] = {
         "row": 0,
