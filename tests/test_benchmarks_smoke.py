@@ -20,7 +20,17 @@ import pytest
 import glassnet
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy", "lbfgs", "tables")
+BENCHMARKS = (
+    "tutorial",
+    "tiny",
+    "mnist",
+    "estimator",
+    "predict",
+    "accuracy",
+    "lbfgs",
+    "tables",
+    "startup",
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +89,9 @@ def test_every_benchmark_reports_results_and_targets(smoke):
         assert isinstance(target["met"], bool)
 
 
-@pytest.mark.parametrize("name", ["tutorial", "mnist", "predict", "lbfgs"])
+@pytest.mark.parametrize(
+    "name", ["tutorial", "tiny", "mnist", "estimator", "predict", "lbfgs", "startup"]
+)
 def test_timed_rows_have_medians_and_ratios(smoke, name):
     report, _, _ = smoke
     rows = report["benchmarks"][name]["results"]
