@@ -217,7 +217,7 @@ class _Run:
 
 def _run_tutorial(run: _Run):
     result = bench_tutorial.run(
-        n_iterations=2_000 if run.smoke else 60_000, repeats=run.repeats(2, 7)
+        n_iterations=1_000 if run.smoke else 60_000, repeats=run.repeats(2, 7)
     )
     return result, bench_tutorial.to_markdown(result)
 
@@ -250,7 +250,8 @@ def _run_estimator(run: _Run):
 
 
 def _run_startup(run: _Run):
-    result = bench_startup.run(repeats=run.repeats(2, 15))
+    # Fresh interpreters take a while: no warm-up run in the smoke run.
+    result = bench_startup.run(repeats=run.repeats(2, 15), warmup=0 if run.smoke else 1)
     return result, bench_startup.to_markdown(result)
 
 

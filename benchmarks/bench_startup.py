@@ -70,13 +70,17 @@ def _target(case: str, measured: float, limit: float, what: str) -> dict:
     }
 
 
-def run(*, repeats: int = 15) -> dict:
-    """Time the three commands, interleaved; return the results and the two targets."""
+def run(*, repeats: int = 15, warmup: int = 1) -> dict:
+    """Time the three commands, interleaved; return the results and the two targets.
+
+    The warm-up runs fill the operating system's file cache.
+    """
     log(f"{NAME}: {repeats} fresh processes per command")
     env = _environment()
     times = interleave(
         {name: _command(arguments, env) for name, arguments in COMMANDS.items()},
         repeats=repeats,
+        warmup=warmup,
         label=NAME,
     )
     rows = summarize(times, reference=INTERPRETER)
