@@ -84,6 +84,7 @@ def run(X, y, *, repeats: int = 7, data_note: str = "") -> dict:
     target = check_target(rows, NETWORK_FIT, TARGET, case=case, benchmark=NAME)
     return {
         "title": TITLE,
+        "reference": ESTIMATOR,  # the numerator of every ratio
         "config": {
             "widths": list(widths),
             "n_rows": int(X.shape[0]),

@@ -90,6 +90,7 @@ def run(*, repeats: int = 15, warmup: int = 1) -> dict:
         row["beyond_interpreter_s"] = row["median_s"] - median[INTERPRETER]
     return {
         "title": TITLE,
+        "reference": INTERPRETER,  # the numerator of every ratio
         "config": {"repeats": repeats, "python": sys.executable},
         "results": rows,
         "targets": [
