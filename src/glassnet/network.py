@@ -307,17 +307,14 @@ class Network(Predictor):
     def check_data(self, X, y, sample_weight=None, *, finite=True):
         """Return ``X``, ``y`` and ``sample_weight`` checked and converted.
 
-        ``finite=False`` skips the pass over every value of ``X`` that looks for
-        NaN and infinity, for callers that have made it already.
+        ``finite=False`` skips looking for NaN in ``X``, for callers that did.
 
         Raises
         ------
         ValueError
             If a shape, a dtype or a target does not fit this network.
         """
-        X = check_array(
-            X, name="X", dtype=self.dtype, n_columns=self.n_inputs, finite=finite
-        )
+        X = check_array(X, dtype=self.dtype, n_columns=self.n_inputs, finite=finite)
         y = self.loss.check_targets(y, self.n_outputs, self.dtype)
         check_same_length(X, y)
         if sample_weight is not None:
@@ -368,9 +365,7 @@ class Network(Predictor):
         NonFiniteLossError
             If the loss is NaN or infinite (the gradients are then not computed).
         """
-        outputs = X
-        for layer in self.layers:  # _forward(X, True) written out: a call less
-            outputs = layer.forward(outputs, training=True)
+        outputs = self._forward(X, training=True)
         logits = self.layers[-1].preactivations if self.outputs_probabilities else None
         loss = self._loss(logits, outputs, y, sample_weight)
         self.last_step = LastStep(y, loss)

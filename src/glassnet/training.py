@@ -93,8 +93,7 @@ def fit(
     y : array-like of shape (n_samples, n_outputs) or (n_samples,)
         Targets; integer class labels or one-hot rows for a softmax classifier.
     epochs : int, default=1
-        Passes over the data (more, after earlier ``fit`` calls: training
-        continues where it stopped, optimizer state included).
+        Passes over the data (a later ``fit`` continues, optimizer state too).
     batch_size : int or None, default=None
         Samples per step; None is the full batch (the tutorials' way).
     shuffle : bool, default=True
@@ -112,17 +111,15 @@ def fit(
         ``n_samples / (n_classes * count(class))``.
     metrics : None, "auto" or list of str, default=None
         Recorded per epoch on the training batches' outputs and (as ``val_*``)
-        on the validation data: ``"accuracy"``, ``"log_loss"`` for classifiers;
-        ``"mae"``, ``"rmse"``, ``"r2"`` for regressors. None is "auto" with
-        validation data, else none.
+        on the validation data: ``"accuracy"``, ``"log_loss"`` (classifiers),
+        ``"mae"``, ``"rmse"``, ``"r2"``; None is "auto" with validation data.
     callbacks : list of Callback, optional
         Hooks called at each epoch and batch, such as ``EarlyStopping``.
     verbose : {0, 1, 2}, default=0
-        0 is silent; 1 shows progress (a live bar on a terminal, a line every
-        few epochs otherwise); 2 prints a line per epoch.
+        0 is silent; 1 shows progress (a live bar on a terminal, else a line
+        every few epochs); 2 prints a line per epoch.
     check_finite : bool, default=True
-        Look at every value of ``X`` for NaN and infinity; False skips that
-        pass, for callers that have made it (the estimators: scikit-learn's).
+        False skips the scan of ``X`` for NaN, for callers that made it.
 
     Returns
     -------
@@ -132,8 +129,7 @@ def fit(
     Raises
     ------
     ValueError
-        If ``X`` or ``y`` is malformed or holds NaN or infinity, or an argument
-        is out of range.
+        If ``X`` or ``y`` is malformed or not finite, or an argument is off range.
     NonFiniteLossError
         (A ValueError too.) A loss became NaN or infinite; it says what to try.
 
