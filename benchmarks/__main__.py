@@ -21,14 +21,27 @@ from . import (
     _common,
     _contenders,
     bench_accuracy,
+    bench_estimator,
     bench_lbfgs,
     bench_mnist,
     bench_predict,
+    bench_startup,
     bench_tables,
+    bench_tiny,
     bench_tutorial,
 )
 
-BENCHMARKS = ("tutorial", "mnist", "predict", "accuracy", "lbfgs", "tables")
+BENCHMARKS = (
+    "tutorial",
+    "tiny",
+    "mnist",
+    "estimator",
+    "predict",
+    "accuracy",
+    "lbfgs",
+    "tables",
+    "startup",
+)
 
 #: Sizes of the smoke run: every code path, a few seconds in all.
 SMOKE_WIDTHS = ((64, 32, 10), (64, 48, 24, 10))
@@ -83,8 +96,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=int,
         metavar="N",
         help=(
-            "timed runs per contender (default: tutorial 5, mnist 5 for 784-128-10"
-            " and 3 for 784-512-256-10, predict 7; smoke 2)"
+            "timed runs per contender (default: tutorial 7, tiny 9, mnist 7 for"
+            " 784-128-10 and 5 for 784-512-256-10, estimator 7, predict 7,"
+            " startup 15; smoke 2)"
         ),
     )
     parser.add_argument(
@@ -133,7 +147,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def _load_data(args, selected, notes):
     """Return ``(X, y, X_test, y_test, note)`` for mnist/predict, or None."""
-    if not {"mnist", "predict"} & set(selected):
+    if not {"mnist", "predict", "estimator"} & set(selected):
         return None
     if args.smoke:
         return (*bench_mnist.synthetic_data(), "synthetic smoke data")
@@ -203,9 +217,42 @@ class _Run:
 
 def _run_tutorial(run: _Run):
     result = bench_tutorial.run(
-        n_iterations=2_000 if run.smoke else 60_000, repeats=run.repeats(2, 5)
+        n_iterations=1_000 if run.smoke else 60_000, repeats=run.repeats(2, 7)
     )
     return result, bench_tutorial.to_markdown(result)
+
+
+def _run_tiny(run: _Run):
+    # One thread for every contender: a tiny network's products are too small
+    # to share, and PyTorch's idle OpenMP threads would only get in the way.
+    with _common.limit_threads(1):
+        result = bench_tiny.run(
+            n_rows=256 if run.smoke else 2048,
+            epochs=2 if run.smoke else 10,
+            repeats=run.repeats(2, 9),
+            include_torch=run.include_torch,
+        )
+    return result, bench_tiny.to_markdown(result)
+
+
+def _run_estimator(run: _Run):
+    if run.data is None:
+        # The estimator's overhead does not depend on the pixels: same shape will do.
+        rng = np.random.default_rng(0)
+        X = rng.random((30_000, 784), dtype=np.float32)
+        y = rng.integers(10, size=30_000)
+        data_note = "random data of Fashion-MNIST's shape"
+    else:
+        X, y, _, _, data_note = run.data
+        X, y = X[:30_000], y[:30_000]
+    result = bench_estimator.run(X, y, repeats=run.repeats(2, 7), data_note=data_note)
+    return result, bench_estimator.to_markdown(result)
+
+
+def _run_startup(run: _Run):
+    # Fresh interpreters take a while: no warm-up run in the smoke run.
+    result = bench_startup.run(repeats=run.repeats(2, 15), warmup=0 if run.smoke else 1)
+    return result, bench_startup.to_markdown(result)
 
 
 def _run_mnist(run: _Run):
@@ -219,7 +266,7 @@ def _run_mnist(run: _Run):
         X_test,
         y_test,
         networks=SMOKE_WIDTHS if run.smoke else bench_mnist.NETWORKS,
-        repeats=(run.repeats(2, 5), run.repeats(2, 3)),
+        repeats=(run.repeats(2, 7), run.repeats(2, 5)),
         accuracy_epochs=(1 if run.smoke else run.args.epochs)
         if wants_accuracy
         else None,
@@ -280,11 +327,14 @@ def _run_tables(run: _Run):
 #: Each benchmark's runner: ``(result, markdown)``, or None if its data is missing.
 RUNNERS = {
     "tutorial": _run_tutorial,
+    "tiny": _run_tiny,
     "mnist": _run_mnist,
+    "estimator": _run_estimator,
     "predict": _run_predict,
     "accuracy": _run_accuracy,
     "lbfgs": _run_lbfgs,
     "tables": _run_tables,
+    "startup": _run_startup,
 }
 
 

@@ -241,19 +241,7 @@ class NumpyLoop:
         labels = np.take(y, rows, out=self.labels[:n], mode="clip")
         outputs = [buffer[:n] for buffer in self.outputs]
         logits = self._forward(inputs, outputs)
-
-        # Softmax and cross-entropy in place on the logits: after the shift by the
-        # row max, loss_i = log(sum_j exp(z_ij)) - z_i,label; then dL/dz = (p - 1)/n.
-        row_values = self.row_values[:n]
-        np.max(logits, axis=1, out=row_values)
-        logits -= row_values[:, None]
-        picked = logits[self.rows[:n], labels]
-        np.exp(logits, out=logits)
-        np.sum(logits, axis=1, out=row_values)
-        loss = float(np.log(row_values).sum() - picked.sum())
-        logits /= row_values[:, None]
-        logits[self.rows[:n], labels] -= 1
-        logits *= 1 / n
+        loss = self._loss_and_delta(logits, labels)
         delta = logits
 
         for index in range(len(self.shapes) - 1, -1, -1):
@@ -267,6 +255,25 @@ class NumpyLoop:
                 np.multiply(grad_below, mask, out=grad_below)
                 delta = grad_below
         self._adam()
+        return loss
+
+    def _loss_and_delta(self, logits, labels):
+        """Return the batch's summed loss; turn ``logits`` into dL/dlogits in place.
+
+        Softmax and cross-entropy: after the shift by the row max,
+        loss_i = log(sum_j exp(z_ij)) - z_i,label; then dL/dz = (p - onehot) / n.
+        """
+        n = len(labels)
+        row_values = self.row_values[:n]
+        np.max(logits, axis=1, out=row_values)
+        logits -= row_values[:, None]
+        picked = logits[self.rows[:n], labels]
+        np.exp(logits, out=logits)
+        np.sum(logits, axis=1, out=row_values)
+        loss = float(np.log(row_values).sum() - picked.sum())
+        logits /= row_values[:, None]
+        logits[self.rows[:n], labels] -= 1
+        logits *= 1 / n
         return loss
 
     def _adam(self):

@@ -3,9 +3,12 @@
 The network is tiny (4 rows, 3-4-1, no biases), so each of the 60,000
 full-batch iterations costs microseconds and what is measured is the overhead
 of glassnet's layers, loss, optimizer and training loop over the eleven lines
-of the tutorial itself. Target: glassnet at most 1.5x the raw loop.
+of the tutorial itself. The tutorial's inputs are integers, which NumPy casts
+to float in every product; glassnet converts them once. So the loop runs twice:
+as written (target: glassnet at most 1.5x) and with float inputs, its fastest
+(target: at most 1.25x).
 
-Both runs start from the same weights and must end with the same outputs to
+Every run starts from the same weights and must end with the same outputs to
 the last bit; the benchmark checks it.
 """
 
@@ -18,21 +21,23 @@ from ._common import GLASSNET, check_target, interleave, log, markdown_table, su
 NAME = "tutorial"
 TITLE = "Tutorial overhead: Trask's 3-4-1 network, full batch"
 RAW = "raw tutorial loop"
-TARGET = 1.5
+RAW_FLOAT = "raw loop, float inputs"
+#: glassnet / contender must be at most this.
+TARGETS = {RAW: 1.5, RAW_FLOAT: 1.25}
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
 Y = np.array([[0, 1, 1, 0]]).T
 
 
-def raw_loop(n_iterations: int) -> np.ndarray:
+def raw_loop(n_iterations: int, dtype=int) -> np.ndarray:
     """Run the tutorial's eleven lines as written; return the final ``l2``.
 
     ``np.random.seed(1)`` followed by ``np.random.random`` is replaced by the
     same draws from a local ``RandomState(1)``, which leaves the global state
-    alone.
+    alone. ``dtype=float`` makes the inputs float64 from the start.
     """
-    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
-    y = np.array([[0, 1, 1, 0]]).T
+    X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=dtype)
+    y = np.array([[0, 1, 1, 0]], dtype=dtype).T
     random = np.random.RandomState(1).random_sample
     syn0 = 2 * random((3, 4)) - 1
     syn1 = 2 * random((4, 1)) - 1
@@ -81,18 +86,27 @@ def run(*, n_iterations: int = 60_000, repeats: int = 5) -> dict:
         return call
 
     times = interleave(
-        {GLASSNET: timed(GLASSNET, glassnet_loop), RAW: timed(RAW, raw_loop)},
+        {
+            GLASSNET: timed(GLASSNET, glassnet_loop),
+            RAW: timed(RAW, raw_loop),
+            RAW_FLOAT: timed(RAW_FLOAT, lambda n: raw_loop(n, dtype=float)),
+        },
         repeats=repeats,
         label=NAME,
     )
     rows = summarize(times, per_unit=n_iterations, unit_name="iteration")
-    difference = float(np.max(np.abs(outputs[GLASSNET] - outputs[RAW])))
-    target = check_target(rows, RAW, TARGET, case="3-4-1", benchmark=NAME)
+    difference = max(
+        float(np.max(np.abs(outputs[GLASSNET] - outputs[raw]))) for raw in TARGETS
+    )
+    targets = [
+        check_target(rows, raw, limit, case="3-4-1", benchmark=NAME)
+        for raw, limit in TARGETS.items()
+    ]
     return {
         "title": TITLE,
         "config": {"n_iterations": n_iterations, "repeats": repeats, "warmup": 1},
         "results": rows,
-        "targets": [target],
+        "targets": targets,
         "checks": {
             "max_abs_difference_of_final_outputs": difference,
             "bit_identical": difference == 0.0,
@@ -122,5 +136,7 @@ def to_markdown(result: dict) -> str:
     config = result["config"]
     return (
         f"{table}\n\n{config['n_iterations']:,} iterations, median of "
-        f"{config['repeats']} runs each; {same}; target glassnet <= {TARGET}x."
+        f"{config['repeats']} runs each; {same}; targets glassnet <="
+        f" {TARGETS[RAW]}x the loop as written, <= {TARGETS[RAW_FLOAT]}x with"
+        " float inputs."
     )

@@ -119,3 +119,21 @@ def test_help_and_the_tutorials_import_no_pandas():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_import_glassnet_loads_no_optional_library():
+    # The start-up guard (python -m benchmarks --only startup times it): the
+    # heavy libraries and any server code are imported only when a feature needs
+    # them, so `import glassnet` costs NumPy and the package's own modules.
+    heavy = ["pandas", "sklearn", "matplotlib", "scipy", "torch", "lightgbm"]
+    heavy += ["dask", "onnx", "http.server", "socketserver", "asyncio"]
+    code = (
+        "import sys\n"
+        "import glassnet\n"
+        f"print(sorted(set({heavy!r}) & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"

@@ -304,15 +304,17 @@ class Network(Predictor):
         logits, outputs = self._infer(X)
         return self._loss(logits, outputs, y, sample_weight), outputs
 
-    def check_data(self, X, y, sample_weight=None):
+    def check_data(self, X, y, sample_weight=None, *, finite=True):
         """Return ``X``, ``y`` and ``sample_weight`` checked and converted.
+
+        ``finite=False`` skips looking for NaN in ``X``, for callers that did.
 
         Raises
         ------
         ValueError
             If a shape, a dtype or a target does not fit this network.
         """
-        X = check_array(X, name="X", dtype=self.dtype, n_columns=self.n_inputs)
+        X = check_array(X, dtype=self.dtype, n_columns=self.n_inputs, finite=finite)
         y = self.loss.check_targets(y, self.n_outputs, self.dtype)
         check_same_length(X, y)
         if sample_weight is not None:

@@ -81,7 +81,7 @@ class Optimizer(Configurable):
                         where = self._offset(param, param_buffer)
                         decayed[where] += self.weight_decay * param.ravel()
                 grad = decayed
-            slots = self._flat_slots(params, param_buffer)
+            slots = self._flat_slots(params, param_buffer) if self.slot_names else {}
             self._update(param_buffer, grad, slots, self._scratch("", param_buffer))
             return
         for name, param in params.items():
@@ -119,8 +119,6 @@ class Optimizer(Configurable):
         Rebuilt, keeping the values, when the buffer is new or ``state`` was
         replaced (for example by loading a saved optimizer).
         """
-        if not self.slot_names:
-            return {}
         flat = self._flat
         if flat is not None and flat[0] is buffer:
             views = flat[2]

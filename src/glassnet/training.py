@@ -9,6 +9,8 @@ Python.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._class_weights import class_indices, merged_weights
@@ -81,6 +83,7 @@ def fit(
     metrics=None,
     callbacks=None,
     verbose: int = 0,
+    check_finite: bool = True,
 ) -> History:
     """Train the network (``Network.fit``; ``network`` is ``self``).
 
@@ -90,8 +93,7 @@ def fit(
     y : array-like of shape (n_samples, n_outputs) or (n_samples,)
         Targets; integer class labels or one-hot rows for a softmax classifier.
     epochs : int, default=1
-        Passes over the data (more, after earlier ``fit`` calls: training
-        continues where it stopped, optimizer state included).
+        Passes over the data (a later ``fit`` continues, optimizer state too).
     batch_size : int or None, default=None
         Samples per step; None is the full batch (the tutorials' way).
     shuffle : bool, default=True
@@ -109,14 +111,15 @@ def fit(
         ``n_samples / (n_classes * count(class))``.
     metrics : None, "auto" or list of str, default=None
         Recorded per epoch on the training batches' outputs and (as ``val_*``)
-        on the validation data: ``"accuracy"``, ``"log_loss"`` for classifiers;
-        ``"mae"``, ``"rmse"``, ``"r2"`` for regressors. None is "auto" with
-        validation data, else none.
+        on the validation data: ``"accuracy"``, ``"log_loss"`` (classifiers),
+        ``"mae"``, ``"rmse"``, ``"r2"``; None is "auto" with validation data.
     callbacks : list of Callback, optional
         Hooks called at each epoch and batch, such as ``EarlyStopping``.
     verbose : {0, 1, 2}, default=0
-        0 is silent; 1 shows progress (a live bar on a terminal, a line every
-        few epochs otherwise); 2 prints a line per epoch.
+        0 is silent; 1 shows progress (a live bar on a terminal, else a line
+        every few epochs); 2 prints a line per epoch.
+    check_finite : bool, default=True
+        False skips the scan of ``X`` for NaN, for callers that made it.
 
     Returns
     -------
@@ -126,8 +129,7 @@ def fit(
     Raises
     ------
     ValueError
-        If ``X`` or ``y`` is malformed or holds NaN or infinity, or an argument
-        is out of range.
+        If ``X`` or ``y`` is malformed or not finite, or an argument is off range.
     NonFiniteLossError
         (A ValueError too.) A loss became NaN or infinite; it says what to try.
 
@@ -137,7 +139,7 @@ def fit(
     with ``history.stop_reason == "interrupted"`` (a second Ctrl-C interrupts
     at once). Early stopping still restores its best weights (also on NaN).
     """
-    X, y, _ = network.check_data(X, y)
+    X, y, _ = network.check_data(X, y, finite=check_finite)
     epochs = check_positive_int(epochs, name="epochs")
     X, y, weights, validation = _weigh_and_split(
         network, X, y, sample_weight, class_weight, validation_data, validation_split
@@ -271,6 +273,8 @@ class _Epoch:
         self.network, self.batches, self.validation = network, batches, validation
         self.metric_names, self.callbacks = metric_names, callbacks
         self.mean = network.loss.reduction == "mean"
+        # Looked up once: for tiny networks (the tutorials) a step is a few µs.
+        self.calls = (batches.take, network.forward_backward, network.apply_update)
         # Outputs of every batch of an epoch, gathered only when metrics need them.
         self.outputs = (
             np.empty((batches.n_samples, network.n_outputs), dtype=network.dtype)
@@ -281,13 +285,14 @@ class _Epoch:
     def run(self, ctrl_c: CtrlC) -> None:
         """Train one epoch, record it in the history and call the callbacks."""
         network, callbacks = self.network, self.callbacks
-        epoch = network.epochs_trained
+        epoch = len(network.history.records)  # epochs_trained, without two calls
         for callback in callbacks:
             callback.on_epoch_begin(network, epoch)
         learning_rate = network.optimizer.learning_rate
-        order = self.batches.new_order(network.rng)
+        order = self.batches.new_order(network.rng) if self.batches.shuffle else None
         loss = self._train_batches(epoch, order, ctrl_c)
-        check_epoch_loss(loss, epoch)
+        if not math.isfinite(loss):
+            check_epoch_loss(loss, epoch)
         record = {"epoch": epoch, "loss": loss, "learning_rate": learning_rate}
         if self.metric_names:
             y_epoch = self.batches.targets(order)
@@ -301,12 +306,7 @@ class _Epoch:
     def _train_batches(self, epoch: int, order, ctrl_c: CtrlC) -> float:
         """Take a step on every batch; return the epoch's loss (mean or sum)."""
         network, callbacks, outputs = self.network, self.callbacks, self.outputs
-        # Looked up once: for tiny networks (the tutorials) a step is a few µs.
-        take, step, update = (
-            self.batches.take,
-            network.forward_backward,
-            network.apply_update,
-        )
+        take, step, update = self.calls
         total = total_weight = 0.0
         for batch, start in enumerate(self.batches.starts):
             X_batch, y_batch, w_batch = take(start, order)

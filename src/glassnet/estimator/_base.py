@@ -241,6 +241,9 @@ class _GlassnetMLP(FittedWeights, BaseEstimator):
                 shuffle=self.shuffle,
                 sample_weight=sample_weight,
                 callbacks=[rules],
+                # scikit-learn's checks have looked at every value of X already:
+                # on a large X a second pass costs several percent of an epoch.
+                check_finite=False,
             )
         except NonFiniteLossError as error:
             raise non_finite(error) from None
