@@ -6,25 +6,23 @@ model knows more: input 3 is ``sex=female``, output 1 is the class
 glossary is that knowledge as plain JSON data, so that the seeing layer can
 speak it without knowing how tables are encoded. Every key is optional:
 
-``inputs``, ``outputs`` : list of str
-    A name for each input neuron and each output neuron.
-``input_columns`` : list of str
-    The original column each input neuron encodes.
-``task`` : {"classification", "regression"}; ``target`` : str
-``output_scale`` : [shift, scale]
-    Regression: the prediction in the target's units is
-    ``output * scale + shift``.
-``table`` : {"columns": [str], "cells": [[str]], "truth": [str]}
-    The recorded rows as they were written in the file, and their targets.
-``importance`` : {"metric", "score", "rows", "n_repeats", "columns", "mean", "std"...}
-    Permutation importance per original column.
-``why`` : {"row", "columns", "values", "contributions", "prediction", "sentence"}
-    One row's prediction, column by column.
-``plane`` : {"columns", "x", "y", "size", "inputs", "neuron_size", "neuron_inputs", \
-"points", "truth"}
-    For a model of two numeric columns: the plane of their values (ranges
-    ``x``, ``y``) as two grids of encoded inputs, row by row from the top
-    (``size``² and ``neuron_size``² rows), and rows of the table as points.
+- ``inputs``, ``outputs`` (list of str): a name for each input neuron and each
+  output neuron; ``input_columns`` (list of str): the original column each
+  input neuron encodes.
+- ``task`` ("classification" or "regression") and ``target`` (str).
+- ``output_scale`` ([shift, scale]): for a regression, the prediction in the
+  target's units is ``output * scale + shift``.
+- ``table`` (``columns``, ``cells``, ``truth``): the recorded rows as they were
+  written in the file, and their targets.
+- ``importance`` (``metric``, ``score``, ``rows``, ``n_repeats``, ``columns``,
+  ``mean``, ``std``, ``note``): permutation importance per original column.
+- ``why`` (``row``, ``columns``, ``values``, ``contributions``, ``prediction``,
+  ``sentence``): one row's prediction, column by column.
+- ``plane`` (``columns``, ``x``, ``y``, ``size``, ``inputs``, ``neuron_size``,
+  ``neuron_inputs``, ``points``, ``truth``): for a model of two numeric
+  columns, the plane of their values (ranges ``x`` and ``y``) as two grids of
+  encoded inputs, row by row from the top (``size`` squared and
+  ``neuron_size`` squared rows), and rows of the table as points.
 
 :func:`check` is the one reader: it refuses a glossary that does not fit the
 network it describes, in one line, so that a report drawn from it cannot fail.
