@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -130,7 +131,9 @@ def save_forever_script(width=1000):
     )
 
 
-CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling home, and this
+# machine's closed network refuses it many times a second.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -142,6 +145,27 @@ CHROMIUM_ARGS = [
 ]
 
 
+def browser_or_skip():
+    """Return Playwright's ``sync_playwright``; skip without it and Chromium.
+
+    CI installs both (see .ci/run), so CI fails instead of skipping.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium and playwright (see .ci/run)")
+        pytest.skip("needs playwright and /usr/bin/chromium (apt-get install chromium)")
+    return sync_playwright
+
+
+def launch_chromium(playwright):
+    """Start Debian's Chromium, headless, quiet on the network."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
 @pytest.fixture
 def browser_page():
     """Open pages in Debian's Chromium through Playwright; CI never skips.
@@ -149,18 +173,9 @@ def browser_page():
     Yields ``open(url) -> page``; each page records ``page.errors`` (console
     errors and uncaught exceptions) and ``page.requests`` (every URL asked).
     """
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not os.path.exists(CHROMIUM_PATH):
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium and playwright (see .ci/run)")
-        pytest.skip("needs playwright and /usr/bin/chromium (apt-get install chromium)")
+    sync_playwright = browser_or_skip()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
-        )
+        browser = launch_chromium(playwright)
 
         def open_page(url, width=900, height=1400):
             page = browser.new_page(viewport={"width": width, "height": height})
@@ -178,14 +193,14 @@ def browser_page():
             browser.close()
 
 
-def save_screenshot(page, path, name):
+def save_screenshot(page, path, name, *, full_page=True):
     """Screenshot the page to ``path``; also into $GLASSNET_SCREENSHOTS if set.
 
     The README's pictures are made this way, from the tests' real pages:
     ``GLASSNET_SCREENSHOTS=docs/images pytest tests/test_report_words.py``.
     """
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     folder = os.environ.get("GLASSNET_SCREENSHOTS")
     if folder:
         os.makedirs(folder, exist_ok=True)
-        page.screenshot(path=os.path.join(folder, name), full_page=True)
+        page.screenshot(path=os.path.join(folder, name), full_page=full_page)

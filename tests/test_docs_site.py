@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_report import CHROMIUM, browser_or_skip
+from conftest import browser_or_skip, launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "docs" / "_build" / "html"
@@ -76,10 +76,7 @@ def test_tutorial_pages_and_their_reports_in_a_real_browser(site):
             outside.append(req.url)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 1000})
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))

@@ -2,7 +2,6 @@
 watching ``glassnet train --watch`` redraw the report after every epoch."""
 
 import json
-import os
 import re
 import shutil
 import socket
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_report import CHROMIUM, browser_or_skip
+from conftest import browser_or_skip, launch_chromium, save_screenshot
 
 from glassnet import Callback, LiveView, tutorials
 from glassnet.live.server import LiveServer
@@ -146,21 +145,6 @@ def until(condition, seconds=30):
         time.sleep(0.05)
 
 
-def launch(playwright):
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM),
-        args=[
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    )
-
-
 @pytest.fixture
 def table(tmp_path):
     """3,000 rows whose target needs a hidden layer: a few seconds of training."""
@@ -177,11 +161,8 @@ def table(tmp_path):
 
 
 def screenshot(page, tmp_path, name):
-    """Save a screenshot in tmp_path, and in $GLASSNET_SCREENSHOTS if set (README)."""
-    page.screenshot(path=str(tmp_path / name))
-    folder = os.environ.get("GLASSNET_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=str(Path(folder) / name))
+    """Save the visible page in tmp_path (and $GLASSNET_SCREENSHOTS, for the README)."""
+    save_screenshot(page, tmp_path / name, name, full_page=False)
     assert (tmp_path / name).stat().st_size > 10_000
 
 
@@ -190,7 +171,7 @@ def watch(url, tmp_path):
     sync_playwright = browser_or_skip()
     errors, requests, epochs = [], [], []
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 800, "height": 1000})
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
@@ -279,7 +260,7 @@ def test_live_view_in_fit_keeps_the_epoch_the_user_chose(tmp_path):
     errors = []
     try:
         with sync_playwright() as playwright:
-            browser = launch(playwright)
+            browser = launch_chromium(playwright)
             try:
                 page = browser.new_page()
                 page.on("pageerror", lambda error: errors.append(str(error)))

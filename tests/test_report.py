@@ -1,16 +1,13 @@
 """The learning report: its content, and its behaviour in a real browser."""
 
-import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import browser_or_skip, launch_chromium
 
 from glassnet import Dense, Network, report, tutorials
 from glassnet.recording import Recorder
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -69,36 +66,12 @@ def test_network_shows_itself_in_notebooks():
     assert html.count('class="neuron"') == 8 and "<svg" in html
 
 
-def browser_or_skip():
-    """Playwright with Debian's Chromium; CI installs both, so CI never skips."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium and playwright (see .ci/run)")
-        pytest.skip("needs playwright and /usr/bin/chromium (apt-get install chromium)")
-    return sync_playwright
-
-
 def test_report_in_a_real_browser(pet_shop_report, tmp_path):
     sync_playwright = browser_or_skip()
     path, _, recording = pet_shop_report
     errors = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 800, "height": 1400})
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
