@@ -235,16 +235,23 @@ def _run_tiny(run: _Run):
     return result, bench_tiny.to_markdown(result)
 
 
-def _run_estimator(run: _Run):
+def _training_rows(run: _Run, n_rows: int):
+    """Return the first ``n_rows`` of Fashion-MNIST, or random data of its shape.
+
+    Returns (X, y, data_note). What is timed here (the estimator's overhead,
+    prediction) does not depend on the pixels, so without the data the shape
+    will do.
+    """
     if run.data is None:
-        # The estimator's overhead does not depend on the pixels: same shape will do.
         rng = np.random.default_rng(0)
-        X = rng.random((30_000, 784), dtype=np.float32)
-        y = rng.integers(10, size=30_000)
-        data_note = "random data of Fashion-MNIST's shape"
-    else:
-        X, y, _, _, data_note = run.data
-        X, y = X[:30_000], y[:30_000]
+        X = rng.random((n_rows, 784), dtype=np.float32)
+        return X, rng.integers(10, size=n_rows), "random data of Fashion-MNIST's shape"
+    X, y, _, _, data_note = run.data
+    return X[:n_rows], y[:n_rows], data_note
+
+
+def _run_estimator(run: _Run):
+    X, y, data_note = _training_rows(run, 30_000)
     result = bench_estimator.run(X, y, repeats=run.repeats(2, 7), data_note=data_note)
     return result, bench_estimator.to_markdown(result)
 
@@ -278,14 +285,7 @@ def _run_mnist(run: _Run):
 
 
 def _run_predict(run: _Run):
-    if run.data is None:
-        # Prediction time does not depend on the pixels: same shape will do.
-        rng = np.random.default_rng(0)
-        X = rng.random((60_000, 784), dtype=np.float32)
-        y = rng.integers(10, size=60_000)
-        data_note = "random data of Fashion-MNIST's shape"
-    else:
-        X, y, _, _, data_note = run.data
+    X, y, data_note = _training_rows(run, 60_000)
     result = bench_predict.run(
         X,
         y,

@@ -12,6 +12,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._words import column_list, plural
+
 #: Text read as 1 and as 0 (compared in lower case, without surrounding spaces).
 TRUE_WORDS = frozenset({"yes", "y", "true"})
 FALSE_WORDS = frozenset({"no", "n", "false"})
@@ -44,6 +46,17 @@ def check_frame(frame) -> pd.DataFrame:
             " every column its own name"
         )
     return frame
+
+
+def check_columns(frame: pd.DataFrame, columns) -> None:
+    """Raise a one-line ValueError naming every one of ``columns`` the frame lacks."""
+    absent = [name for name in columns if name not in frame.columns]
+    if absent:
+        raise ValueError(
+            f"the data lacks {plural(len(absent), 'column')} the model"
+            f" needs: {column_list(absent)}; it was trained on"
+            f" {column_list(columns)}"
+        )
 
 
 def as_text(value) -> str:

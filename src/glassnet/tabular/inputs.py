@@ -16,8 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ._cells import check_frame, mark_missing, numbers, texts
-from ._words import column_list, plural
+from ._cells import check_columns, check_frame, mark_missing, numbers, texts
 from .binned import BinnedNumeric
 from .encoders import Encoder, Numeric
 from .preprocessor import TabularPreprocessor
@@ -72,13 +71,7 @@ def raw_inputs(
     ([1.0, nan, 3.0, 5.0], ['Oslo', 'Rome', '', 'Oslo'])
     """
     frame = check_frame(frame)
-    absent = [name for name in prep.input_columns if name not in frame.columns]
-    if absent:
-        raise ValueError(
-            f"the data lacks {plural(len(absent), 'column')} the model"
-            f" needs: {column_list(absent)}; it was trained on"
-            f" {column_list(prep.input_columns)}"
-        )
+    check_columns(frame, prep.input_columns)
     frame = mark_missing(frame, check_na_values(na_values))
     if notes is not None:
         prep.transform(frame, notes)  # the encodings say what they saw

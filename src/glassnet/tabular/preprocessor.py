@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .._validation import is_int
-from ._cells import check_frame
-from ._words import column_list, plural
+from ._cells import check_columns, check_frame
+from ._words import column_list
 from .binned import MAX_BINS
 from .choice import ENCODINGS, fit_encoder
 from .encoders import Encoder, LeftOut, check_saved
@@ -239,13 +239,7 @@ class TabularPreprocessor:
         """
         self._check_fitted()
         frame = check_frame(frame)
-        absent = [name for name in self.input_columns if name not in frame.columns]
-        if absent:
-            raise ValueError(
-                f"the data lacks {plural(len(absent), 'column')} the model"
-                f" needs: {column_list(absent)}; it was trained on"
-                f" {column_list(self.input_columns)}"
-            )
+        check_columns(frame, self.input_columns)
         notes = [] if notes is None else notes
         parts = [
             part
