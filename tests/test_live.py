@@ -147,13 +147,18 @@ def until(condition, seconds=30):
 
 @pytest.fixture
 def table(tmp_path):
-    """3,000 rows whose target needs a hidden layer: a few seconds of training."""
+    """12,000 rows whose target needs a hidden layer: a few seconds of training.
+
+    Long enough for a page that opens while training starts (Chromium takes a
+    second to start) to see several epochs drawn, on a busy machine too.
+    """
+    n_rows = 12_000
     rng = np.random.default_rng(0)
-    a, b = rng.normal(size=(2, 3000))
-    colour = rng.choice(["red", "green", "blue"], 3000)
+    a, b = rng.normal(size=(2, n_rows))
+    colour = rng.choice(["red", "green", "blue"], n_rows)
     y = ((a * b + (colour == "red")) > 0.3).astype(int)
     lines = ["a,b,colour,y"] + [
-        f"{a[k]:.5f},{b[k]:.5f},{colour[k]},{y[k]}" for k in range(3000)
+        f"{a[k]:.5f},{b[k]:.5f},{colour[k]},{y[k]}" for k in range(n_rows)
     ]
     path = tmp_path / "table.csv"
     path.write_text("\n".join(lines) + "\n")
